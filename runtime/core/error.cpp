@@ -1,0 +1,43 @@
+#include "valkey/error.hpp"
+
+namespace valkey {
+namespace {
+
+class category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "valkey"; }
+
+  std::string message(int value) const override {
+    switch (static_cast<errc>(value)) {
+      case errc::resp_invalid_type_byte: return "RESP: invalid type byte";
+      case errc::resp_invalid_length: return "RESP: invalid length";
+      case errc::resp_missing_crlf: return "RESP: missing CRLF";
+      case errc::resp_invalid_integer: return "RESP: invalid integer";
+      case errc::resp_invalid_double: return "RESP: invalid double";
+      case errc::resp_invalid_boolean: return "RESP: invalid boolean";
+      case errc::resp_invalid_verbatim: return "RESP: invalid verbatim string";
+      case errc::resp_invalid_null: return "RESP: invalid null";
+      case errc::resp_streamed_unsupported: return "RESP: streamed strings and aggregates are not supported";
+      case errc::resp_depth_limit: return "RESP: nesting depth limit exceeded";
+      case errc::resp_aggregate_limit: return "RESP: aggregate size limit exceeded";
+      case errc::resp_bulk_limit: return "RESP: bulk length limit exceeded";
+      case errc::resp_line_limit: return "RESP: line length limit exceeded";
+      case errc::unexpected_type: return "reply type does not match the requested C++ type";
+      case errc::unexpected_null: return "unexpected null reply";
+      case errc::unexpected_size: return "reply has an unexpected number of elements";
+      case errc::invalid_number: return "reply does not hold a valid number";
+      case errc::incomplete_message: return "input ends inside a message";
+      case errc::server_error: return "server replied with an error";
+    }
+    return "unknown valkey error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& error_category() noexcept {
+  static const category instance;
+  return instance;
+}
+
+}  // namespace valkey

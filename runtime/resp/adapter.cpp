@@ -1,0 +1,75 @@
+#include "valkey/resp/adapter.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace valkey::resp {
+namespace detail {
+
+// RESP3 doubles and RESP2 scores: decimal or exponent notation, "inf", "-inf", "nan".
+// std::from_chars is locale-free, unlike strtod.
+bool parse_double(std::string_view s, double& out) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  auto [ptr, err] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ptr != s.data() + s.size()) return false;
+  // Out-of-range magnitudes are still numbers: saturate like the server does.
+  return err == std::errc{} || err == std::errc::result_out_of_range;
+}
+
+Reply* tree_builder::slot() {
+  if (!started_) {
+    started_ = true;
+    return out_;
+  }
+  open_aggregate& top = stack_.back();
+  --top.remaining;
+  return &top.reply->elements().emplace_back();
+}
+
+bool tree_builder::add(const node& n) {
+  Reply* target = slot();
+  const std::size_t children = child_count(n);
+  switch (n.data_type) {
+    case type::array: *target = Reply::array({}); break;
+    case type::map:
+    case type::attribute: *target = Reply::map({}); break;
+    case type::set: *target = Reply::set({}); break;
+    case type::push: *target = Reply::push({}); break;
+    default: *target = Reply::scalar(n.data_type, n.value);
+  }
+  if (pending_attributes_) {
+    target->set_attributes(std::move(*pending_attributes_));
+    pending_attributes_.reset();
+  }
+  if (children > 0) {
+    target->elements().reserve(reserve_hint(children));
+    stack_.push_back({target, children});
+    return false;
+  }
+  while (!stack_.empty() && stack_.back().remaining == 0) stack_.pop_back();
+  return stack_.empty();
+}
+
+}  // namespace detail
+
+void adapter<Reply>::on_attribute_node(const node& n) {
+  if (skip_pending_ > 0) {  // inside an attribute of an attribute: dropped
+    skip_pending_ += child_count(n);
+    --skip_pending_;
+    return;
+  }
+  if (!attribute_builder_) {
+    attribute_ = Reply();
+    attribute_builder_.emplace(attribute_);
+  } else if (n.data_type == type::attribute) {
+    skip_pending_ = child_count(n);
+    return;
+  }
+  if (attribute_builder_->add(n)) {
+    attribute_builder_.reset();
+    value_.attach_next(std::move(attribute_));
+  }
+}
+
+}  // namespace valkey::resp
