@@ -1,21 +1,7 @@
 #include "valkey/resp/adapter.hpp"
 
-#include <charconv>
-#include <cmath>
-
 namespace valkey::resp {
 namespace detail {
-
-// RESP3 doubles and RESP2 scores: decimal or exponent notation, "inf", "-inf", "nan".
-// std::from_chars is locale-free, unlike strtod.
-bool parse_double(std::string_view s, double& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  auto [ptr, err] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ptr != s.data() + s.size()) return false;
-  // Out-of-range magnitudes are still numbers: saturate like the server does.
-  return err == std::errc{} || err == std::errc::result_out_of_range;
-}
 
 Reply* tree_builder::slot() {
   if (!started_) {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "valkey/error.hpp"
-#include "valkey/resp/adapter.hpp"
+#include "valkey/resp/numbers.hpp"
 
 namespace valkey::resp {
 namespace {
@@ -129,7 +129,8 @@ std::optional<node> parser::next(std::string_view& input, std::error_code& ec) {
       std::size_t len = 0;
       if (!parse_length(content, len)) return fail(errc::resp_invalid_length);
       if (len > limits_.max_bulk_length) return fail(errc::resp_bulk_limit);
-      if (input.size() - consumed < len + 2) return std::nullopt;  // payload in flight
+      const std::size_t available = input.size() - consumed;
+      if (available < len || available - len < 2) return std::nullopt;  // payload in flight
       if (input[consumed + len] != '\r' || input[consumed + len + 1] != '\n') {
         return fail(errc::resp_missing_crlf);
       }
@@ -147,8 +148,11 @@ std::optional<node> parser::next(std::string_view& input, std::error_code& ec) {
     } else {
       std::size_t count = 0;
       if (!parse_length(content, count)) return fail(errc::resp_invalid_length);
-      if (count > limits_.max_aggregate_size) return fail(errc::resp_aggregate_limit);
       n.data_type = *agg_type;
+      const bool pairs = n.data_type == type::map || n.data_type == type::attribute;
+      if (count > limits_.max_aggregate_size || (pairs && count > SIZE_MAX / 2)) {
+        return fail(errc::resp_aggregate_limit);
+      }
       n.aggregate_size = count;
       if (n.data_type == type::attribute) n.in_attribute = true;
       if (count > 0 && stack_.size() >= limits_.max_depth) return fail(errc::resp_depth_limit);

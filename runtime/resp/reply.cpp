@@ -3,7 +3,7 @@
 #include <charconv>
 #include <ostream>
 
-#include "valkey/resp/adapter.hpp"
+#include "valkey/resp/numbers.hpp"
 
 namespace valkey::resp {
 

@@ -32,6 +32,7 @@
 
 #include "valkey/error.hpp"
 #include "valkey/resp/node.hpp"
+#include "valkey/resp/numbers.hpp"
 #include "valkey/resp/reply.hpp"
 
 namespace valkey::resp {
@@ -68,14 +69,6 @@ inline bool check_scalar(const node& n, std::error_code& ec) {
   return !ec;
 }
 
-template <class Int>
-bool parse_integer(std::string_view s, Int& out) {
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  auto [ptr, err] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return err == std::errc{} && ptr == s.data() + s.size() && !s.empty();
-}
-
-bool parse_double(std::string_view s, double& out);
 
 template <class T>
 struct is_pair_like : std::false_type {};
