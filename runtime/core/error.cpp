@@ -17,7 +17,8 @@ class category final : public std::error_category {
       case errc::resp_invalid_boolean: return "RESP: invalid boolean";
       case errc::resp_invalid_verbatim: return "RESP: invalid verbatim string";
       case errc::resp_invalid_null: return "RESP: invalid null";
-      case errc::resp_streamed_unsupported: return "RESP: streamed strings and aggregates are not supported";
+      case errc::resp_streamed_unsupported:
+        return "RESP: streamed strings and aggregates are not supported";
       case errc::resp_depth_limit: return "RESP: nesting depth limit exceeded";
       case errc::resp_aggregate_limit: return "RESP: aggregate size limit exceeded";
       case errc::resp_bulk_limit: return "RESP: bulk length limit exceeded";

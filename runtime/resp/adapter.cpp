@@ -22,6 +22,7 @@ bool tree_builder::add(const node& n) {
     case type::attribute: *target = Reply::map({}); break;
     case type::set: *target = Reply::set({}); break;
     case type::push: *target = Reply::push({}); break;
+    case type::integer: *target = Reply::integer(n.integer); break;
     default: *target = Reply::scalar(n.data_type, n.value);
   }
   if (pending_attributes_) {
@@ -40,16 +41,15 @@ bool tree_builder::add(const node& n) {
 }  // namespace detail
 
 void adapter<Reply>::on_attribute_node(const node& n) {
-  if (skip_pending_ > 0) {  // inside an attribute of an attribute: dropped
-    skip_pending_ += child_count(n);
-    --skip_pending_;
-    return;
+  if (skip_deeper_than_) {  // an attribute of an attribute: dropped with its contents
+    if (n.depth > *skip_deeper_than_) return;
+    skip_deeper_than_.reset();
   }
   if (!attribute_builder_) {
     attribute_ = Reply();
     attribute_builder_.emplace(attribute_);
   } else if (n.data_type == type::attribute) {
-    skip_pending_ = child_count(n);
+    skip_deeper_than_ = n.depth;
     return;
   }
   if (attribute_builder_->add(n)) {

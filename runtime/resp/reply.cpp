@@ -1,6 +1,7 @@
 #include "valkey/resp/reply.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <ostream>
 
 #include "valkey/resp/numbers.hpp"
@@ -69,8 +70,16 @@ const Reply* Reply::find(std::string_view key) const {
 
 void Reply::set_attributes(Reply attrs) { attributes_ = std::make_unique<Reply>(std::move(attrs)); }
 
+// Structural equality: two NaN doubles are the same reply.
 bool operator==(const Reply& a, const Reply& b) {
-  if (a.kind_ != b.kind_ || a.value_ != b.value_) return false;
+  if (a.kind_ != b.kind_) return false;
+  if (a.kind_ == type::double_) {
+    const double x = a.double_value();
+    const double y = b.double_value();
+    if (x != y && !(std::isnan(x) && std::isnan(y))) return false;
+  } else if (a.value_ != b.value_) {
+    return false;
+  }
   if (!a.attributes_ || !b.attributes_) return a.attributes_ == b.attributes_;
   return *a.attributes_ == *b.attributes_;
 }

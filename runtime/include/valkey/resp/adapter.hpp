@@ -56,6 +56,11 @@ inline bool is_string_like(type t) {
   return t == type::simple_string || t == type::bulk_string || t == type::verbatim_string;
 }
 
+// The text of a scalar, without a verbatim string's "txt:" prefix.
+inline std::string_view scalar_text(const node& n) {
+  return n.data_type == type::verbatim_string ? n.value.substr(4) : n.value;
+}
+
 // Common checks for the first node of a scalar value. Returns false (with ec set) when
 // the node cannot be a scalar of any kind.
 inline bool check_scalar(const node& n, std::error_code& ec) {
@@ -69,6 +74,15 @@ inline bool check_scalar(const node& n, std::error_code& ec) {
   return !ec;
 }
 
+template <class T>
+struct is_single_node : std::bool_constant<std::same_as<T, std::string> || std::integral<T> ||
+                                           std::same_as<T, double>> {};
+template <class T>
+struct is_single_node<std::optional<T>> : is_single_node<T> {};
+
+// Types whose every value is exactly one node (a scalar or a null).
+template <class T>
+inline constexpr bool single_node = is_single_node<T>::value;
 
 template <class T>
 struct is_pair_like : std::false_type {};
@@ -88,10 +102,10 @@ class adapter<std::string> {
   explicit adapter(std::string& out) : out_(&out) {}
   bool on_node(const node& n, std::error_code& ec) {
     if (!detail::check_scalar(n, ec)) return true;
-    switch (n.data_type) {
-      case type::verbatim_string: out_->assign(n.value.substr(4)); break;
-      case type::boolean: ec = errc::unexpected_type; break;
-      default: out_->assign(n.value);  // strings, numbers and doubles as their text
+    if (n.data_type == type::boolean) {
+      ec = errc::unexpected_type;
+    } else {
+      out_->assign(detail::scalar_text(n));  // strings, numbers and doubles as their text
     }
     return true;
   }
@@ -100,17 +114,25 @@ class adapter<std::string> {
   std::string* out_;
 };
 
-template <class Int>
-  requires std::integral<Int> && (!std::same_as<Int, bool>)
+template <class T>
+concept integer_target = std::integral<T> && !std::same_as<T, bool>;
+
+/// Integers, and strings or big numbers that hold one (RESP2 sends some as strings).
+template <integer_target Int>
 class adapter<Int> {
  public:
   explicit adapter(Int& out) : out_(&out) {}
   bool on_node(const node& n, std::error_code& ec) {
     if (!detail::check_scalar(n, ec)) return true;
-    if (n.data_type != type::integer && !detail::is_string_like(n.data_type) &&
-        n.data_type != type::big_number) {
+    if (n.data_type == type::integer) {
+      if (std::in_range<Int>(n.integer)) {
+        *out_ = static_cast<Int>(n.integer);
+      } else {
+        ec = errc::invalid_number;
+      }
+    } else if (!detail::is_string_like(n.data_type) && n.data_type != type::big_number) {
       ec = errc::unexpected_type;
-    } else if (!detail::parse_integer(n.value, *out_)) {
+    } else if (!detail::parse_integer(detail::scalar_text(n), *out_)) {
       ec = errc::invalid_number;
     }
     return true;
@@ -128,7 +150,7 @@ class adapter<double> {
     if (!detail::check_scalar(n, ec)) return true;
     if (n.data_type == type::boolean) {
       ec = errc::unexpected_type;
-    } else if (!detail::parse_double(n.value, *out_)) {
+    } else if (!detail::parse_double(detail::scalar_text(n), *out_)) {
       ec = errc::invalid_number;
     }
     return true;
@@ -250,7 +272,8 @@ class tuple_adapter {
   template <std::size_t... I>
   bool feed(const node& n, std::error_code& ec, std::index_sequence<I...>) {
     bool done = false;
-    ((index_ == I ? (done = std::get<I>(children_).on_node(n, ec), true) : false) || ...);
+    static_cast<void>(
+        ((index_ == I ? (done = std::get<I>(children_).on_node(n, ec), true) : false) || ...));
     return done;
   }
 
@@ -315,7 +338,7 @@ class sequence_adapter {
   using element = typename traits::element;
   static constexpr bool pairs = is_pair_like<element>::value;
   // A vector decodes in place; node-based containers decode into a temporary.
-  static constexpr bool in_place = requires(Container& c) {
+  static constexpr bool in_place = requires(Container & c) {
     { c.emplace_back() } -> std::same_as<element&>;
   };
 
@@ -324,6 +347,12 @@ class sequence_adapter {
 
   bool on_node(const node& n, std::error_code& ec) {
     if (!started_) return start(n, ec);
+    if constexpr (single_node<element>) {
+      // One node per element: decode it in place, no per-element adapter state.
+      adapter<element>(next_slot()).on_node(n, ec);
+      if (!ec) add_element();
+      return ec || remaining_ == 0;
+    }
     if (!child_) {
       if (mode_ == mode::undecided) mode_ = is_aggregate(n.data_type) ? mode::nested : mode::flat;
       if (mode_ == mode::flat && remaining_ % 2 != 0) {
@@ -333,7 +362,8 @@ class sequence_adapter {
       begin_element();
     }
     if (!child_->on_node(n, ec) || ec) return static_cast<bool>(ec);
-    finish_element();
+    child_.reset();
+    add_element();
     return remaining_ == 0;
   }
 
@@ -363,20 +393,24 @@ class sequence_adapter {
     return remaining_ == 0;
   }
 
-  void begin_element() {
+  // Where the next element is decoded: in the container itself or in the scratch value.
+  element& next_slot() {
     if constexpr (in_place) {
-      child_.emplace(out_->emplace_back());
+      return out_->emplace_back();
     } else {
       scratch_ = element{};
-      child_.emplace(scratch_);
+      return scratch_;
     }
+  }
+
+  void begin_element() {
+    child_.emplace(next_slot());
     if constexpr (pairs) {
       if (mode_ == mode::flat) child_->begin_flat();
     }
   }
 
-  void finish_element() {
-    child_.reset();
+  void add_element() {
     remaining_ -= mode_ == mode::flat ? 2 : 1;
     if constexpr (in_place) {
     } else if constexpr (requires { out_->push_back(std::move(scratch_)); }) {
@@ -463,7 +497,7 @@ class adapter<Reply> {
   detail::tree_builder value_;
   Reply attribute_;
   std::optional<detail::tree_builder> attribute_builder_;
-  std::size_t skip_pending_ = 0;  // frames left of a dropped nested attribute
+  std::optional<std::size_t> skip_deeper_than_;  // inside a dropped nested attribute
 };
 
 template <class T>

@@ -54,21 +54,23 @@ struct node {
   /// "-inf", "nan" included), "t"/"f" for booleans; a verbatim string keeps its
   /// "txt:" prefix. Empty for nulls and aggregates.
   std::string_view value;
+  /// The value of an integer frame, parsed once by the parser.
+  std::int64_t integer = 0;
 };
 
 /// Number of child frames an aggregate node announces (maps count keys and values).
 constexpr std::size_t child_count(const node& n) noexcept {
   return n.data_type == type::map || n.data_type == type::attribute ? 2 * n.aggregate_size
-                                                                     : n.aggregate_size;
+                                                                    : n.aggregate_size;
 }
 
 /// Bounds that make hostile or corrupt input an error instead of a crash or an
 /// unbounded allocation.
 struct limits {
-  std::size_t max_depth = 64;                       ///< deepest nesting accepted
-  std::size_t max_aggregate_size = 1ull << 32;      ///< elements (pairs for maps) per aggregate
-  std::size_t max_bulk_length = 512ull << 20;       ///< Valkey's proto-max-bulk-len default
-  std::size_t max_line_length = 1ull << 20;         ///< simple strings, errors, numbers, headers
+  std::size_t max_depth = 64;                   ///< deepest nesting accepted
+  std::size_t max_aggregate_size = 1ull << 32;  ///< elements (pairs for maps) per aggregate
+  std::size_t max_bulk_length = 512ull << 20;   ///< Valkey's proto-max-bulk-len default
+  std::size_t max_line_length = 1ull << 20;     ///< simple strings, errors, numbers, headers
 };
 
 }  // namespace valkey::resp

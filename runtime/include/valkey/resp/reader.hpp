@@ -33,8 +33,9 @@ template <class Adapter>
 read_result read_message(parser& p, std::string_view& input, Adapter& a, reply_status& status) {
   // The adapter is done once it completed its value or failed; the rest is skipped.
   bool adapter_done = static_cast<bool>(status.error);
+  std::error_code ec;
+  std::error_code adapter_ec;
   while (true) {
-    std::error_code ec;
     auto n = p.next(input, ec);
     if (ec) {
       status.error = ec;
@@ -46,7 +47,6 @@ read_result read_message(parser& p, std::string_view& input, Adapter& a, reply_s
         if (!status.error) a.on_attribute_node(*n);
       }
     } else if (!adapter_done) {
-      std::error_code adapter_ec;
       adapter_done = a.on_node(*n, adapter_ec);
       if (adapter_ec) {
         status.error = adapter_ec;
