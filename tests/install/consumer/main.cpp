@@ -1,0 +1,48 @@
+// Uses the installed headers and library the way an application would: encode a
+// command, decode a reply, name an error. The last line, "consumer: OK", tells
+// run.cmake that every check held.
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <valkey/error.hpp>
+#include <valkey/resp/encoder.hpp>
+#include <valkey/resp/reader.hpp>
+#include <valkey/resp/reply.hpp>
+
+namespace {
+
+bool check(bool ok, const char* what) {
+  std::printf("%s: %s\n", ok ? "ok  " : "FAIL", what);
+  return ok;
+}
+
+}  // namespace
+
+int main() {
+  bool ok = true;
+
+  std::string wire;
+  valkey::resp::encode_command(wire, "SET", "greeting", "hello");
+  ok &= check(wire == "*3\r\n$3\r\nSET\r\n$8\r\ngreeting\r\n$5\r\nhello\r\n", "encode SET");
+
+  valkey::Reply reply;
+  auto status = valkey::resp::decode(std::string_view("*2\r\n+OK\r\n:42\r\n"), reply);
+  ok &=
+      check(status.ok() && reply.size() == 2 && reply[0].str() == "OK" && reply[1].integer() == 42,
+            "decode an array into a Reply");
+
+  std::string value;
+  status = valkey::resp::decode(std::string_view("$5\r\nhello\r\n"), value);
+  ok &= check(status.ok() && value == "hello", "decode a bulk string into std::string");
+
+  status = valkey::resp::decode(std::string_view("-ERR boom\r\n"), value);
+  ok &= check(status.error == valkey::errc::server_error && status.server_message == "ERR boom",
+              "an error reply is reported as errc::server_error");
+  ok &= check(!valkey::make_error_code(valkey::errc::server_error).message().empty(),
+              "valkey::errc has messages");
+
+  if (!ok) return 1;
+  std::printf("consumer: OK\n");
+  return 0;
+}
