@@ -35,6 +35,15 @@
 #include "valkey/resp/numbers.hpp"
 #include "valkey/resp/reply.hpp"
 
+namespace valkey {
+
+/// The reply of commands that answer a plain +OK.
+struct ok_t {
+  friend bool operator==(ok_t, ok_t) = default;
+};
+
+}  // namespace valkey
+
 namespace valkey::resp {
 
 /// Decoding target that accepts and discards any reply (errors still fail).
@@ -186,6 +195,19 @@ class adapter<bool> {
 
  private:
   bool* out_;
+};
+
+/// +OK and nothing else: another status means the command did something unexpected.
+template <>
+class adapter<ok_t> {
+ public:
+  explicit adapter(ok_t&) {}
+  bool on_node(const node& n, std::error_code& ec) {
+    if (detail::check_scalar(n, ec) && !(n.data_type == type::simple_string && n.value == "OK")) {
+      ec = errc::unexpected_type;
+    }
+    return true;
+  }
 };
 
 template <>

@@ -1,0 +1,148 @@
+// Command<R>: one encoded request, the C++ type of its reply, and its table row.
+//
+// Every front end (sync client, async client, pipeline, transaction, cluster) executes
+// Command<R>; the generated builders in valkey::cmd produce them with command_writer.
+#pragma once
+
+#include <charconv>
+#include <concepts>
+#include <cstdint>
+#include <initializer_list>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "valkey/command_info.hpp"
+#include "valkey/resp/encoder.hpp"
+
+namespace valkey {
+
+/// Repeated arguments (the keys of MGET, the members of SADD): an initializer list, or
+/// any contiguous range whose elements convert to T, e.g. a std::vector<std::string>
+/// for T = std::string_view. It refers to the caller's elements: pass it straight to a
+/// builder, which encodes them before returning.
+template <class T>
+class arg_list {
+ public:
+  arg_list(std::initializer_list<T> items) noexcept
+      : data_(items.begin()), size_(items.size()), at_(&element_at<T>) {}
+
+  template <std::ranges::contiguous_range R>
+  requires std::ranges::sized_range<R> && std::convertible_to < const std::ranges::range_value_t<R>
+  &,
+      T > &&(!std::same_as<std::remove_cvref_t<R>, arg_list>)
+              arg_list(const R& items) noexcept  // NOLINT(google-explicit-constructor): a view
+      : data_(std::ranges::data(items)),
+  size_(std::ranges::size(items)), at_(&element_at<std::ranges::range_value_t<R>>) {}
+
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  T operator[](std::size_t i) const { return at_(data_, i); }
+
+ private:
+  template <class E>
+  static T element_at(const void* data, std::size_t i) {
+    return T(static_cast<const E*>(data)[i]);
+  }
+
+  const void* data_;
+  std::size_t size_;
+  T (*at_)(const void*, std::size_t);
+};
+
+template <class R>
+class Command {
+ public:
+  using reply_type = R;
+
+  /// `buffer[offset:]` holds the whole RESP array of `argc` bulk strings.
+  Command(std::string buffer, std::uint32_t offset, std::uint32_t argc,
+          const command_info* info) noexcept
+      : buffer_(std::move(buffer)), offset_(offset), argc_(argc), info_(info) {}
+
+  /// The request as it goes on the wire.
+  std::string_view wire() const noexcept { return std::string_view(buffer_).substr(offset_); }
+  /// Number of arguments, the command name(s) included.
+  std::size_t argc() const noexcept { return argc_; }
+  /// The command's table row; nullptr for commands the table does not know.
+  const command_info* info() const noexcept { return info_; }
+  /// The arguments, decoded back from the wire (views into this Command).
+  std::vector<std::string_view> argv() const;
+
+  /// The same request, decoding its reply into another type.
+  template <class U>
+  Command<U> as() && {
+    return Command<U>(std::move(buffer_), offset_, argc_, info_);
+  }
+
+ private:
+  std::string buffer_;
+  std::uint32_t offset_;
+  std::uint32_t argc_;
+  const command_info* info_;
+};
+
+namespace detail {
+
+std::vector<std::string_view> split_wire(std::string_view wire);
+
+/// Writes the arguments of one command. The array header is written last, into room
+/// left at the front, so optional arguments need no counting pass and no copy.
+class command_writer {
+ public:
+  command_writer() { buffer_.resize(header_room); }
+
+  command_writer& arg(std::string_view s) {
+    resp::append_bulk(buffer_, s);
+    ++argc_;
+    return *this;
+  }
+  template <resp::number_argument N>
+  command_writer& arg(N v) {
+    resp::append_bulk(buffer_, v);
+    ++argc_;
+    return *this;
+  }
+
+  /// Completes the request; the writer is left empty.
+  template <class R>
+  Command<R> finish(const command_info* info) {
+    char digits[20];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, argc_);
+    const auto len = static_cast<std::size_t>(end - digits);
+    const std::size_t offset = header_room - len - 3;
+    buffer_[offset] = '*';
+    buffer_.replace(offset + 1, len, digits, len);
+    buffer_[header_room - 2] = '\r';
+    buffer_[header_room - 1] = '\n';
+    return Command<R>(std::move(buffer_), static_cast<std::uint32_t>(offset), argc_, info);
+  }
+
+ private:
+  static constexpr std::size_t header_room = 24;  // "*" + 20 digits + CRLF fits
+  std::string buffer_;
+  std::uint32_t argc_ = 0;
+};
+
+}  // namespace detail
+
+template <class R>
+std::vector<std::string_view> Command<R>::argv() const {
+  return detail::split_wire(wire());
+}
+
+/// A command the table may not know, from its arguments: make_command("OBJECT",
+/// "ENCODING", key). The reply decodes into R (a Reply unless asked otherwise).
+template <class R, resp::command_argument... Args>
+Command<R> make_command(const command_info* info, const Args&... args) {
+  std::string buffer;
+  resp::encode_command(buffer, args...);
+  std::uint32_t argc =
+      static_cast<std::uint32_t>((std::size_t{0} + ... + resp::argument_count(args)));
+  return Command<R>(std::move(buffer), 0, argc, info);
+}
+
+}  // namespace valkey
