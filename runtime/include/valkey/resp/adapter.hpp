@@ -83,6 +83,18 @@ inline bool check_scalar(const node& n, std::error_code& ec) {
   return !ec;
 }
 
+// The same for the first node of an aggregate value (container, pair, tuple, struct).
+inline bool check_aggregate(const node& n, std::error_code& ec) {
+  if (is_error(n.data_type)) {
+    ec = errc::server_error;
+  } else if (n.data_type == type::null) {
+    ec = errc::unexpected_null;
+  } else if (!is_aggregate(n.data_type)) {
+    ec = errc::unexpected_type;
+  }
+  return !ec;
+}
+
 template <class T>
 struct is_single_node : std::bool_constant<std::same_as<T, std::string> || std::integral<T> ||
                                            std::same_as<T, double>> {};
@@ -267,13 +279,7 @@ class tuple_adapter {
   bool on_node(const node& n, std::error_code& ec) {
     if (!started_) {
       started_ = true;
-      if (is_error(n.data_type)) {
-        ec = errc::server_error;
-      } else if (n.data_type == type::null) {
-        ec = errc::unexpected_null;
-      } else if (!is_aggregate(n.data_type)) {
-        ec = errc::unexpected_type;
-      } else if (child_count(n) != sizeof...(Ts)) {
+      if (detail::check_aggregate(n, ec) && child_count(n) != sizeof...(Ts)) {
         ec = errc::unexpected_size;
       }
       return ec || sizeof...(Ts) == 0;
@@ -394,18 +400,7 @@ class sequence_adapter {
 
   bool start(const node& n, std::error_code& ec) {
     started_ = true;
-    if (is_error(n.data_type)) {
-      ec = errc::server_error;
-      return true;
-    }
-    if (n.data_type == type::null) {
-      ec = errc::unexpected_null;
-      return true;
-    }
-    if (!is_aggregate(n.data_type)) {
-      ec = errc::unexpected_type;
-      return true;
-    }
+    if (!check_aggregate(n, ec)) return true;
     out_->clear();
     remaining_ = child_count(n);
     if constexpr (pairs) {

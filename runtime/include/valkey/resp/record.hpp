@@ -125,12 +125,8 @@ class adapter<T> {
  private:
   bool start(const node& n, std::error_code& ec) {
     started_ = true;
-    if (is_error(n.data_type)) {
-      ec = errc::server_error;
-    } else if (n.data_type == type::null) {
-      ec = errc::unexpected_null;
-    } else if (!is_aggregate(n.data_type)) {
-      ec = errc::unexpected_type;
+    if (!detail::check_aggregate(n, ec)) {
+      return true;
     } else if (traits::shape == record_shape::map) {
       if (child_count(n) % 2 != 0) ec = errc::unexpected_size;
     } else if (n.data_type == type::map || child_count(n) < fields_info::required) {
