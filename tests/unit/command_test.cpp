@@ -83,11 +83,20 @@ struct score_member {
   std::string_view member;
 };
 
+// An arg_list views its caller's elements, so it is only read while the call that
+// received it runs (as builders do): the initializer list dies with the full-expression.
+std::vector<std::pair<double, std::string>> collect_blocks(arg_list<score_member> list) {
+  std::vector<std::pair<double, std::string>> out;
+  for (std::size_t i = 0; i < list.size(); ++i) out.emplace_back(list[i].score, list[i].member);
+  return out;
+}
+
 TEST(ArgList, HoldsBlocks) {
-  arg_list<score_member> list = {{1.5, "a"}, {2.0, "b"}};
-  ASSERT_EQ(list.size(), 2u);
-  EXPECT_EQ(list[1].score, 2.0);
-  EXPECT_EQ(list[1].member, "b");
+  EXPECT_THAT(collect_blocks({{1.5, "a"}, {2.0, "b"}}),
+              ElementsAre(std::pair<double, std::string>{1.5, "a"},
+                          std::pair<double, std::string>{2.0, "b"}));
+  const std::vector<score_member> blocks = {{3.0, "c"}};
+  EXPECT_THAT(collect_blocks(blocks), ElementsAre(std::pair<double, std::string>{3.0, "c"}));
 }
 
 }  // namespace

@@ -16,9 +16,22 @@
 #include <vector>
 
 #include "valkey/command_info.hpp"
+#include "valkey/resp/adapter.hpp"
 #include "valkey/resp/encoder.hpp"
 
 namespace valkey {
+
+template <class T>
+class arg_list;
+
+template <class R>
+using range_element_ref = const std::ranges::range_value_t<R>&;
+
+/// What an arg_list<T> can view besides an initializer list.
+template <class R, class T>
+concept arg_list_source = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
+    std::convertible_to<range_element_ref<R>, T> &&
+    !std::same_as<std::remove_cvref_t<R>, arg_list<T>>;
 
 /// Repeated arguments (the keys of MGET, the members of SADD): an initializer list, or
 /// any contiguous range whose elements convert to T, e.g. a std::vector<std::string>
@@ -27,16 +40,17 @@ namespace valkey {
 template <class T>
 class arg_list {
  public:
+  /// No arguments (an optional repeated argument that is left out).
+  arg_list() noexcept : data_(nullptr), size_(0), at_(nullptr) {}
+
   arg_list(std::initializer_list<T> items) noexcept
       : data_(items.begin()), size_(items.size()), at_(&element_at<T>) {}
 
-  template <std::ranges::contiguous_range R>
-  requires std::ranges::sized_range<R> && std::convertible_to < const std::ranges::range_value_t<R>
-  &,
-      T > &&(!std::same_as<std::remove_cvref_t<R>, arg_list>)
-              arg_list(const R& items) noexcept  // NOLINT(google-explicit-constructor): a view
+  template <arg_list_source<T> R>
+  arg_list(const R& items) noexcept  // NOLINT(google-explicit-constructor): a view
       : data_(std::ranges::data(items)),
-  size_(std::ranges::size(items)), at_(&element_at<std::ranges::range_value_t<R>>) {}
+        size_(std::ranges::size(items)),
+        at_(&element_at<std::ranges::range_value_t<R>>) {}
 
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
@@ -53,10 +67,13 @@ class arg_list {
   T (*at_)(const void*, std::size_t);
 };
 
-template <class R>
+/// A request whose reply decodes into R through Adapter: resp::adapter<R> unless the
+/// reply needs a hand-written decoder (text replies such as INFO or CLIENT LIST).
+template <class R, class Adapter = resp::adapter<R>>
 class Command {
  public:
   using reply_type = R;
+  using adapter_type = Adapter;
 
   /// `buffer[offset:]` holds the whole RESP array of `argc` bulk strings.
   Command(std::string buffer, std::uint32_t offset, std::uint32_t argc,
@@ -73,9 +90,9 @@ class Command {
   std::vector<std::string_view> argv() const;
 
   /// The same request, decoding its reply into another type.
-  template <class U>
-  Command<U> as() && {
-    return Command<U>(std::move(buffer_), offset_, argc_, info_);
+  template <class U, class UAdapter = resp::adapter<U>>
+  Command<U, UAdapter> as() && {
+    return Command<U, UAdapter>(std::move(buffer_), offset_, argc_, info_);
   }
 
  private:
@@ -108,8 +125,8 @@ class command_writer {
   }
 
   /// Completes the request; the writer is left empty.
-  template <class R>
-  Command<R> finish(const command_info* info) {
+  template <class R, class Adapter = resp::adapter<R>>
+  Command<R, Adapter> finish(const command_info* info) {
     char digits[20];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, argc_);
     const auto len = static_cast<std::size_t>(end - digits);
@@ -118,7 +135,7 @@ class command_writer {
     buffer_.replace(offset + 1, len, digits, len);
     buffer_[header_room - 2] = '\r';
     buffer_[header_room - 1] = '\n';
-    return Command<R>(std::move(buffer_), static_cast<std::uint32_t>(offset), argc_, info);
+    return Command<R, Adapter>(std::move(buffer_), static_cast<std::uint32_t>(offset), argc_, info);
   }
 
  private:
@@ -129,8 +146,8 @@ class command_writer {
 
 }  // namespace detail
 
-template <class R>
-std::vector<std::string_view> Command<R>::argv() const {
+template <class R, class Adapter>
+std::vector<std::string_view> Command<R, Adapter>::argv() const {
   return detail::split_wire(wire());
 }
 
