@@ -42,8 +42,8 @@ struct stream_result {
 
 /// A client's read loop as reader.hpp documents it: bytes arrive in fragments and are
 /// appended to a buffer it owns; each call passes the view of the bytes not consumed yet,
-/// and every complete message is decoded into a fresh T.
-template <class T>
+/// and every complete message is decoded into a fresh T by a fresh Adapter.
+template <class T, class Adapter = resp::adapter<T>>
 class message_stream {
  public:
   explicit message_stream(resp::limits l = {}) : parser_(l) { start_message(); }
@@ -91,17 +91,17 @@ class message_stream {
   std::string buffer_;
   std::size_t offset_ = 0;
   std::unique_ptr<decoded<T>> current_;
-  std::optional<resp::adapter<T>> adapter_;
+  std::optional<Adapter> adapter_;
   resp::reply_status status_;
   stream_result<T> result_;
 };
 
 /// Decodes the messages of `bytes`, delivered in fragments that end at `cuts` (sorted
 /// offsets into `bytes`; no cuts means one fragment).
-template <class T>
+template <class T, class Adapter = resp::adapter<T>>
 stream_result<T> decode_stream(std::string_view bytes, const std::vector<std::size_t>& cuts = {},
                                const resp::limits& l = {}) {
-  message_stream<T> stream(l);
+  message_stream<T, Adapter> stream(l);
   std::size_t from = 0;
   for (std::size_t cut : cuts) {
     stream.feed(bytes.substr(from, cut - from));

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -54,6 +55,13 @@ inline constexpr ignore_t ignore{};
 
 template <class T>
 class adapter;  // specialised below for each supported type
+
+/// True for a type that holds a std::vector of itself (a generated reply struct such as
+/// command_doc_arg, whose `arguments` nest): a sequence of such elements keeps its element
+/// adapter on the heap, since an adapter cannot contain an adapter of its own type.
+/// generated/include/valkey/replies.hpp specialises it.
+template <class T>
+struct holds_itself : std::false_type {};
 
 namespace detail {
 
@@ -421,7 +429,11 @@ class sequence_adapter {
   }
 
   void begin_element() {
-    child_.emplace(next_slot());
+    if constexpr (holds_itself<element>::value) {
+      child_ = std::make_unique<adapter<element>>(next_slot());
+    } else {
+      child_.emplace(next_slot());
+    }
     if constexpr (pairs) {
       if (mode_ == mode::flat) child_->begin_flat();
     }
@@ -438,7 +450,9 @@ class sequence_adapter {
   }
 
   Container* out_;
-  std::optional<adapter<element>> child_;
+  std::conditional_t<holds_itself<element>::value, std::unique_ptr<adapter<element>>,
+                     std::optional<adapter<element>>>
+      child_;
   [[no_unique_address]] std::conditional_t<in_place, ignore_t, element> scratch_{};
   std::size_t remaining_ = 0;
   mode mode_ = mode::single;
