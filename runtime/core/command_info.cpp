@@ -38,7 +38,10 @@ std::optional<std::vector<std::size_t>> key_positions(const command_info& info,
   const long argc = static_cast<long>(argv.size());
   for (const key_spec& spec : info.key_specs) {
     if ((spec.flags & key_flag::not_key) != 0) continue;
-    if (spec.begin == key_spec::begin_kind::unknown || spec.find == key_spec::find_kind::unknown) {
+    // An incomplete spec may miss keys (MIGRATE's KEYS): the server needs the command's
+    // own key function there, so a router must not trust the specs alone.
+    if ((spec.flags & key_flag::incomplete) != 0 || spec.begin == key_spec::begin_kind::unknown ||
+        spec.find == key_spec::find_kind::unknown) {
       return std::nullopt;
     }
     const std::optional<long> begin = find_begin(spec, argv);

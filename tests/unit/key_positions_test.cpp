@@ -102,6 +102,18 @@ TEST(KeyPositions, SkipsNotKeySpecsAndRefusesUnknownOnes) {
   EXPECT_FALSE(keys_of({key_spec{}}, {"SORT", "k"})) << "an unknown spec cannot be evaluated";
 }
 
+TEST(KeyPositions, IncompleteSpecsAreNotTrusted) {  // MIGRATE h p "" 0 5 KEYS a b
+  key_spec keys = {.begin = begin::keyword,
+                   .keyword = "KEYS",
+                   .startfrom = -2,
+                   .find = find::range,
+                   .lastkey = -1,
+                   .keystep = 1};
+  keys.flags = valkey::key_flag::incomplete;
+  EXPECT_FALSE(keys_of({at_index(3, 0), keys}, {"MIGRATE", "h", "1", "", "0", "5", "KEYS", "a"}))
+      << "the \"\" at index 3 is no key; only the server's own key function knows";
+}
+
 TEST(KeyPositions, MissingArgumentsAreNotGuessed) {
   EXPECT_FALSE(keys_of({at_index(1, 0)}, {"GET"}));
   EXPECT_FALSE(keys_of({at_index(1, 1)}, {"RENAME", "a"}));
