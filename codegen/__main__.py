@@ -47,10 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     elapsed_ms = (time.perf_counter() - started) * 1000
 
     if args.out is not None:
-        # The emission step (codegen/emit.py + templates/) is the next piece of work.
-        print("codegen: --out is not implemented yet (emit.py and the templates come "
-              "next); use --check", file=sys.stderr)
-        return 2
+        if report.missing and not args.allow_missing:
+            print(f"codegen: {len(report.missing)} callable commands have no reply type",
+                  file=sys.stderr)
+            return 1
+        from .emit import emit  # Jinja2 is only needed to write files
+        files = emit(model, args.out)
+        total_ms = (time.perf_counter() - started) * 1000
+        print(f"codegen: {len(files)} files in {args.out} ({total_ms:.0f} ms)")
+        return 0
     print(render(report))
     print(f"\nloaded, merged and validated in {elapsed_ms:.0f} ms")
     if report.missing and not args.allow_missing:

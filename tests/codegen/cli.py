@@ -1,8 +1,11 @@
 """python3 -m codegen: what it prints and its exit status (0 fine, 1 missing reply types,
 2 bad input or usage)."""
 
+import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 from support import REPO, SPEC_ROOT, TempTree, command
@@ -61,10 +64,26 @@ class Cli(unittest.TestCase):
         self.assertEqual((result.returncode, result.stderr),
                          (2, "spec/overides: no such folder\ncodegen: 1 error\n"))
 
-    def test_out_is_not_written_yet(self):
-        result = run("--spec", str(SPEC_ROOT), "--out", "/tmp/never-written")
-        self.assertEqual(result.returncode, 2)
-        self.assertIn("--out is not implemented yet", result.stderr)
+    def test_out_writes_the_tree_and_reports_it(self):
+        with tempfile.TemporaryDirectory() as out:
+            result = run("--spec", str(SPEC_ROOT), "--out", out)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertRegex(result.stdout, r"^codegen: \d+ files in ")
+            root = pathlib.Path(out)
+            for name in ("include/valkey/commands.hpp", "include/valkey/replies.hpp",
+                         "src/command_table.cpp", "sources.cmake"):
+                self.assertTrue((root / name).is_file(), name)
+
+    def test_out_refuses_missing_reply_types_unless_allowed(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = pathlib.Path(tmp) / "spec"
+            shutil.copytree(SPEC_ROOT, spec)
+            bitmap = spec / "overrides" / "bitmap.json"
+            bitmap.write_text(bitmap.read_text().replace('"BITOP": {"reply": "int"},', ""))
+            result = run("--spec", str(spec), "--out", str(pathlib.Path(tmp) / "out"))
+            self.assertEqual(result.returncode, 1)
+            self.assertIn("callable commands have no reply type", result.stderr)
+            self.assertFalse((pathlib.Path(tmp) / "out").exists())
 
     def test_usage(self):
         self.assertEqual(run("--check").returncode, 2)  # argparse: --spec is required

@@ -1,10 +1,12 @@
 // Uses the installed headers and library the way an application would: encode a
 // command, decode a reply, name an error. The last line, "consumer: OK", tells
 // run.cmake that every check held.
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <string_view>
 
+#include <valkey/commands.hpp>
 #include <valkey/error.hpp>
 #include <valkey/resp/encoder.hpp>
 #include <valkey/resp/reader.hpp>
@@ -41,6 +43,16 @@ int main() {
               "an error reply is reported as errc::server_error");
   ok &= check(!valkey::make_error_code(valkey::errc::server_error).message().empty(),
               "valkey::errc has messages");
+
+  using namespace std::chrono_literals;
+  const auto set =
+      valkey::cmd::set("k", "v", {.condition = valkey::nx, .expiration = valkey::ex{10s}});
+  ok &= check(set.wire() ==
+                  "*6\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\nNX\r\n"
+                  "$2\r\nEX\r\n$2\r\n10\r\n",
+              "a generated builder with options");
+  ok &= check(set.info() != nullptr && set.info() == valkey::find_command("set"),
+              "the builder's command table row");
 
   if (!ok) return 1;
   std::printf("consumer: OK\n");
