@@ -26,6 +26,7 @@ ARG_TYPES = {
     "seconds_double": ("double",),
     "unix_seconds": ("unix-time", "integer"),
     "unix_milliseconds": ("unix-time", "integer"),
+    "double": ("integer",),  # the spec says integer, the server parses a float
 }
 
 

@@ -171,7 +171,7 @@ valkey::Command<std::int64_t> zdiffstore(std::string_view destination, std::int6
   return w.finish<std::int64_t>(&valkey::detail::command_rows[371]);
 }
 
-valkey::Command<double> zincrby(std::string_view key, std::int64_t increment, std::string_view member) {
+valkey::Command<double> zincrby(std::string_view key, double increment, std::string_view member) {
   valkey::detail::command_writer w;
   w.arg("ZINCRBY");
   w.arg(key);

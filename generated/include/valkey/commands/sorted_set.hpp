@@ -80,10 +80,10 @@ valkey::Command<std::int64_t> zdiffstore(std::string_view destination, std::int6
 
 /// ZINCRBY: Increments the score of a member in a sorted set.
 /// Complexity: O(log(N)) where N is the number of elements in the sorted set. Since 1.2.0.
-valkey::Command<double> zincrby(std::string_view key, std::int64_t increment, std::string_view member);
+valkey::Command<double> zincrby(std::string_view key, double increment, std::string_view member);
 
 struct zinter_options {
-  valkey::arg_list<std::int64_t> weight{};
+  valkey::arg_list<double> weight{};
   std::optional<std::variant<valkey::sum_t, valkey::min_t, valkey::max_t>> aggregate{};
 };
 /// ZINTER: Returns the intersect of multiple sorted sets.
@@ -91,7 +91,7 @@ struct zinter_options {
 valkey::Command<std::vector<std::string>> zinter(std::int64_t numkeys, valkey::arg_list<std::string_view> key, const zinter_options& options = {});
 
 struct zinter_withscores_options {
-  valkey::arg_list<std::int64_t> weight{};
+  valkey::arg_list<double> weight{};
   std::optional<std::variant<valkey::sum_t, valkey::min_t, valkey::max_t>> aggregate{};
 };
 /// ZINTER: Returns the intersect of multiple sorted sets.
@@ -107,7 +107,7 @@ struct zintercard_options {
 valkey::Command<std::int64_t> zintercard(std::int64_t numkeys, valkey::arg_list<std::string_view> key, const zintercard_options& options = {});
 
 struct zinterstore_options {
-  valkey::arg_list<std::int64_t> weight{};
+  valkey::arg_list<double> weight{};
   std::optional<std::variant<valkey::sum_t, valkey::min_t, valkey::max_t>> aggregate{};
 };
 /// ZINTERSTORE: Stores the intersect of multiple sorted sets in a key.
@@ -332,7 +332,7 @@ valkey::Command<valkey::reply::scan_page> zscan_noscores(std::string_view key, s
 valkey::Command<std::optional<double>> zscore(std::string_view key, std::string_view member);
 
 struct zunion_options {
-  valkey::arg_list<std::int64_t> weight{};
+  valkey::arg_list<double> weight{};
   std::optional<std::variant<valkey::sum_t, valkey::min_t, valkey::max_t>> aggregate{};
 };
 /// ZUNION: Returns the union of multiple sorted sets.
@@ -340,7 +340,7 @@ struct zunion_options {
 valkey::Command<std::vector<std::string>> zunion(std::int64_t numkeys, valkey::arg_list<std::string_view> key, const zunion_options& options = {});
 
 struct zunion_withscores_options {
-  valkey::arg_list<std::int64_t> weight{};
+  valkey::arg_list<double> weight{};
   std::optional<std::variant<valkey::sum_t, valkey::min_t, valkey::max_t>> aggregate{};
 };
 /// ZUNION: Returns the union of multiple sorted sets.
@@ -349,7 +349,7 @@ struct zunion_withscores_options {
 valkey::Command<std::vector<std::pair<std::string, double>>> zunion_withscores(std::int64_t numkeys, valkey::arg_list<std::string_view> key, const zunion_withscores_options& options = {});
 
 struct zunionstore_options {
-  valkey::arg_list<std::int64_t> weight{};
+  valkey::arg_list<double> weight{};
   std::optional<std::variant<valkey::sum_t, valkey::min_t, valkey::max_t>> aggregate{};
 };
 /// ZUNIONSTORE: Stores the union of multiple sorted sets in a key.

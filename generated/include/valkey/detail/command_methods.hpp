@@ -2499,7 +2499,7 @@ class sync_command_methods {
 
   /// ZINCRBY: Increments the score of a member in a sorted set.
   /// Complexity: O(log(N)) where N is the number of elements in the sorted set. Since 1.2.0.
-  auto zincrby(std::string_view key, std::int64_t increment, std::string_view member) {
+  auto zincrby(std::string_view key, double increment, std::string_view member) {
     return self().execute(valkey::cmd::zincrby(key, increment, member));
   }
 
@@ -6294,7 +6294,7 @@ class async_command_methods {
   /// ZINCRBY: Increments the score of a member in a sorted set.
   /// Complexity: O(log(N)) where N is the number of elements in the sorted set. Since 1.2.0.
   template <class CompletionToken>
-  auto zincrby(std::string_view key, std::int64_t increment, std::string_view member, CompletionToken&& token) {
+  auto zincrby(std::string_view key, double increment, std::string_view member, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zincrby(key, increment, member), std::forward<CompletionToken>(token));
   }
 
