@@ -180,9 +180,23 @@ class MethodWriter:
         return next((c for c in arg.children if self.method.fixed_value(c.path) is True),
                     None)
 
+    def sole_branch(self, arg: Argument) -> Argument | None:
+        """The branch a oneof is reduced to: the one a method requires, or the only one
+        it leaves (CLIENT KILL without the old ip:port form). The oneof then takes that
+        branch's own type, with no one-alternative std::variant around it."""
+        required = self.required_branch(arg)
+        if required is not None or arg.type != "oneof":
+            return required
+        live = [c for c in arg.children if self.active(c)]
+        return live[0] if len(live) == 1 else None
+
     def is_fixed(self, arg: Argument) -> bool:
-        return self.method.fixed_value(arg.path) is not None or \
-            self.fixed_branch(arg) is not None
+        """Fixed by the method, or a required choice with one pure token left (the base
+        CLIENT REPLY, whose OFF and SKIP are variants, always sends ON)."""
+        if self.method.fixed_value(arg.path) is not None or self.fixed_branch(arg):
+            return True
+        sole = self.sole_branch(arg) if arg.type == "oneof" else None
+        return sole is not None and sole.type == "pure-token" and not self.is_optional(arg)
 
     def is_optional(self, arg: Argument) -> bool:
         if self.method.is_required(arg.path) or (arg.type == "oneof" and
@@ -224,7 +238,7 @@ class MethodWriter:
             return "bool"
         if arg.type == "block":
             return "valkey::cmd::" + self.block_struct(arg, scope)
-        branch = self.required_branch(arg)
+        branch = self.sole_branch(arg)
         if branch is not None:
             return self.full_type(branch, scope + (arg.cpp_name,))
         branches = [self.branch_type(c, scope + (arg.cpp_name,))
@@ -293,8 +307,7 @@ class MethodWriter:
                 if self.active(child):
                     self.write_member(child, f"{expr}.{child.cpp_name}", out, depth)
         elif arg.type == "oneof":
-            fixed = self.fixed_branch(arg)
-            branch = fixed or self.required_branch(arg)
+            branch = self.fixed_branch(arg) or self.sole_branch(arg)
             if branch is not None:
                 self.write_argument(branch, expr, out, depth)
                 return

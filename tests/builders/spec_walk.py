@@ -242,7 +242,21 @@ class Method:
         value = self.fixed.get(a.path)
         if a.type == "oneof" and isinstance(value, str):
             return next(c for c in a.children if c.name == value)
+        sole = self.sole_branch(a)
+        if sole is not None and sole.type == "pure-token" and not self.optional(a):
+            return sole  # one token left in a required choice: always sent
         return None
+
+    def sole_branch(self, a: Arg) -> Arg | None:
+        """A oneof reduced to one branch (required, or the only one left active) takes
+        that branch's own type: no one-alternative variant."""
+        if a.type != "oneof":
+            return None
+        b = self.required_branch(a)
+        if b is not None:
+            return b
+        live = [c for c in a.children if self.active(c)]
+        return live[0] if len(live) == 1 else None
 
     def optional(self, a: Arg) -> bool:
         if a.path in self.required or (a.type == "oneof" and self.required_branch(a)):
@@ -251,7 +265,7 @@ class Method:
 
     def takes(self, a: Arg) -> bool:
         """The caller gives a value: not fixed, not a pure token that is always sent."""
-        if a.path in self.fixed:
+        if a.path in self.fixed or self.fixed_branch(a) is not None:
             return False
         return not (a.type == "pure-token" and not self.optional(a))
 
@@ -388,7 +402,7 @@ class Namer:
         if a.type == "block":
             self.block(a, scope)
         elif a.type == "oneof":
-            b = self.m.required_branch(a)
+            b = self.m.sole_branch(a)
             if b is not None:
                 self.full(b, scope + (a.cpp_name,))
                 return
@@ -634,7 +648,7 @@ class Expr:
             return "true"
         if a.type == "block":
             return f"valkey::cmd::{self.namer.block(a, scope)}" + self.members(a, sel, scope)
-        b = self.m.required_branch(a)
+        b = self.m.sole_branch(a)
         if b is not None:
             return self.full(b, sel.sub, scope + (a.cpp_name,))
         return self.branch(sel.branch, sel.sub, scope + (a.cpp_name,))

@@ -77,86 +77,81 @@ valkey::Command<valkey::reply::client_connection, valkey::decoders::client_info_
   return w.finish<valkey::reply::client_connection, valkey::decoders::client_info_line<valkey::reply::client_connection>>(&valkey::detail::command_rows[39]);
 }
 
-valkey::Command<std::int64_t> client_kill(std::variant<valkey::cmd::client_kill_filter_new_format> filter) {
+valkey::Command<std::int64_t> client_kill(valkey::arg_list<std::variant<valkey::id, valkey::cmd::client_kill_filter_new_format_client_type, valkey::user, valkey::addr, valkey::laddr, valkey::cmd::client_kill_filter_new_format_skipme, valkey::maxage>> filter) {
   valkey::detail::command_writer w;
   w.arg("CLIENT");
   w.arg("KILL");
-  switch (filter.index()) {
-    case 0: {
-      for (std::size_t i3 = 0; i3 < std::get<0>(filter).value.size(); ++i3) {
-        switch (std::get<0>(filter).value[i3].index()) {
+  for (std::size_t i1 = 0; i1 < filter.size(); ++i1) {
+    switch (filter[i1].index()) {
+      case 0: {
+        w.arg("ID");
+        w.arg(std::get<0>(filter[i1]).value);
+        break;
+      }
+      case 1: {
+        w.arg("TYPE");
+        switch (std::get<1>(filter[i1]).value.index()) {
           case 0: {
-            w.arg("ID");
-            w.arg(std::get<0>(std::get<0>(filter).value[i3]).value);
+            w.arg("NORMAL");
             break;
           }
           case 1: {
-            w.arg("TYPE");
-            switch (std::get<1>(std::get<0>(filter).value[i3]).value.index()) {
-              case 0: {
-                w.arg("NORMAL");
-                break;
-              }
-              case 1: {
-                w.arg("MASTER");
-                break;
-              }
-              case 2: {
-                w.arg("PRIMARY");
-                break;
-              }
-              case 3: {
-                w.arg("SLAVE");
-                break;
-              }
-              case 4: {
-                w.arg("REPLICA");
-                break;
-              }
-              case 5: {
-                w.arg("PUBSUB");
-                break;
-              }
-            }
+            w.arg("MASTER");
             break;
           }
           case 2: {
-            w.arg("USER");
-            w.arg(std::get<2>(std::get<0>(filter).value[i3]).value);
+            w.arg("PRIMARY");
             break;
           }
           case 3: {
-            w.arg("ADDR");
-            w.arg(std::get<3>(std::get<0>(filter).value[i3]).value);
+            w.arg("SLAVE");
             break;
           }
           case 4: {
-            w.arg("LADDR");
-            w.arg(std::get<4>(std::get<0>(filter).value[i3]).value);
+            w.arg("REPLICA");
             break;
           }
           case 5: {
-            w.arg("SKIPME");
-            switch (std::get<5>(std::get<0>(filter).value[i3]).value.index()) {
-              case 0: {
-                w.arg("YES");
-                break;
-              }
-              case 1: {
-                w.arg("NO");
-                break;
-              }
-            }
-            break;
-          }
-          case 6: {
-            w.arg("MAXAGE");
-            w.arg(std::get<6>(std::get<0>(filter).value[i3]).value.count());
+            w.arg("PUBSUB");
             break;
           }
         }
+        break;
       }
-      break;
+      case 2: {
+        w.arg("USER");
+        w.arg(std::get<2>(filter[i1]).value);
+        break;
+      }
+      case 3: {
+        w.arg("ADDR");
+        w.arg(std::get<3>(filter[i1]).value);
+        break;
+      }
+      case 4: {
+        w.arg("LADDR");
+        w.arg(std::get<4>(filter[i1]).value);
+        break;
+      }
+      case 5: {
+        w.arg("SKIPME");
+        switch (std::get<5>(filter[i1]).value.index()) {
+          case 0: {
+            w.arg("YES");
+            break;
+          }
+          case 1: {
+            w.arg("NO");
+            break;
+          }
+        }
+        break;
+      }
+      case 6: {
+        w.arg("MAXAGE");
+        w.arg(std::get<6>(filter[i1]).value.count());
+        break;
+      }
     }
   }
   return w.finish<std::int64_t>(&valkey::detail::command_rows[40]);
@@ -258,16 +253,11 @@ valkey::Command<valkey::ok_t> client_pause(std::chrono::milliseconds timeout, co
   return w.finish<valkey::ok_t>(&valkey::detail::command_rows[44]);
 }
 
-valkey::Command<valkey::ok_t> client_reply(std::variant<valkey::on_t> action) {
+valkey::Command<valkey::ok_t> client_reply() {
   valkey::detail::command_writer w;
   w.arg("CLIENT");
   w.arg("REPLY");
-  switch (action.index()) {
-    case 0: {
-      w.arg("ON");
-      break;
-    }
-  }
+  w.arg("ON");
   return w.finish<valkey::ok_t>(&valkey::detail::command_rows[45]);
 }
 

@@ -13,35 +13,25 @@ valkey::Command<std::string> sentinel_ckquorum(std::string_view primary_name) {
   return w.finish<std::string>(&valkey::detail::command_rows[272]);
 }
 
-valkey::Command<std::unordered_map<std::string, std::string>> sentinel_config(std::variant<valkey::cmd::sentinel_config_action_parameter> action) {
+valkey::Command<std::unordered_map<std::string, std::string>> sentinel_config(valkey::arg_list<std::string_view> action) {
   valkey::detail::command_writer w;
   w.arg("SENTINEL");
   w.arg("CONFIG");
-  switch (action.index()) {
-    case 0: {
-      w.arg("GET");
-      for (std::size_t i3 = 0; i3 < std::get<0>(action).value.size(); ++i3) {
-        w.arg(std::get<0>(action).value[i3]);
-      }
-      break;
-    }
+  w.arg("GET");
+  for (std::size_t i1 = 0; i1 < action.size(); ++i1) {
+    w.arg(action[i1]);
   }
   return w.finish<std::unordered_map<std::string, std::string>>(&valkey::detail::command_rows[273]);
 }
 
-valkey::Command<valkey::ok_t> sentinel_config_set(std::variant<valkey::cmd::sentinel_config_action_set> action) {
+valkey::Command<valkey::ok_t> sentinel_config_set(valkey::arg_list<valkey::cmd::sentinel_config_action_set> action) {
   valkey::detail::command_writer w;
   w.arg("SENTINEL");
   w.arg("CONFIG");
-  switch (action.index()) {
-    case 0: {
-      w.arg("SET");
-      for (std::size_t i3 = 0; i3 < std::get<0>(action).value.size(); ++i3) {
-        w.arg(std::get<0>(action).value[i3].parameter);
-        w.arg(std::get<0>(action).value[i3].value);
-      }
-      break;
-    }
+  w.arg("SET");
+  for (std::size_t i1 = 0; i1 < action.size(); ++i1) {
+    w.arg(action[i1].parameter);
+    w.arg(action[i1].value);
   }
   return w.finish<valkey::ok_t>(&valkey::detail::command_rows[273]);
 }

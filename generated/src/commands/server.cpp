@@ -83,12 +83,7 @@ valkey::Command<std::vector<valkey::reply::acl_log_entry>> acl_log(const acl_log
   w.arg("ACL");
   w.arg("LOG");
   if (options.operation) {
-    switch ((*options.operation).index()) {
-      case 0: {
-        w.arg(std::get<0>((*options.operation)).value);
-        break;
-      }
-    }
+    w.arg((*options.operation));
   }
   return w.finish<std::vector<valkey::reply::acl_log_entry>>(&valkey::detail::command_rows[9]);
 }

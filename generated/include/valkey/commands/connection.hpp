@@ -55,18 +55,15 @@ valkey::Command<std::int64_t> client_id();
 /// Complexity: O(1). Since 6.2.0.
 valkey::Command<valkey::reply::client_connection, valkey::decoders::client_info_line<valkey::reply::client_connection>> client_info();
 
-struct client_kill_filter_new_format_new_format_client_type {
+struct client_kill_filter_new_format_client_type {
   std::variant<valkey::normal_t, valkey::master_t, valkey::primary_t, valkey::slave_t, valkey::replica_t, valkey::pubsub_t> value{};
 };
-struct client_kill_filter_new_format_new_format_skipme {
+struct client_kill_filter_new_format_skipme {
   std::variant<valkey::yes_t, valkey::no_t> value{};
-};
-struct client_kill_filter_new_format {
-  valkey::arg_list<std::variant<valkey::id, valkey::cmd::client_kill_filter_new_format_new_format_client_type, valkey::user, valkey::addr, valkey::laddr, valkey::cmd::client_kill_filter_new_format_new_format_skipme, valkey::maxage>> value{};
 };
 /// CLIENT KILL: Terminates open connections.
 /// Complexity: O(N) where N is the number of client connections. Since 2.4.0.
-valkey::Command<std::int64_t> client_kill(std::variant<valkey::cmd::client_kill_filter_new_format> filter);
+valkey::Command<std::int64_t> client_kill(valkey::arg_list<std::variant<valkey::id, valkey::cmd::client_kill_filter_new_format_client_type, valkey::user, valkey::addr, valkey::laddr, valkey::cmd::client_kill_filter_new_format_skipme, valkey::maxage>> filter);
 
 /// CLIENT KILL: Terminates open connections.
 /// Complexity: O(N) where N is the number of client connections. Since 2.4.0.
@@ -98,7 +95,7 @@ valkey::Command<valkey::ok_t> client_pause(std::chrono::milliseconds timeout, co
 
 /// CLIENT REPLY: Instructs the server whether to reply to commands.
 /// Complexity: O(1). Since 3.2.0.
-valkey::Command<valkey::ok_t> client_reply(std::variant<valkey::on_t> action);
+valkey::Command<valkey::ok_t> client_reply();
 
 /// CLIENT SETINFO: Sets information specific to the client or connection.
 /// Complexity: O(1). Since 7.2.0.

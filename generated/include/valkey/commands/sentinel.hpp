@@ -23,24 +23,18 @@ namespace valkey::cmd {
 /// Since 2.8.4.
 valkey::Command<std::string> sentinel_ckquorum(std::string_view primary_name);
 
-struct sentinel_config_action_parameter {
-  valkey::arg_list<std::string_view> value{};
-};
 /// SENTINEL CONFIG: Configures Sentinel.
 /// Complexity: O(N) when N is the number of configuration parameters provided. Since 6.2.0.
-valkey::Command<std::unordered_map<std::string, std::string>> sentinel_config(std::variant<valkey::cmd::sentinel_config_action_parameter> action);
+valkey::Command<std::unordered_map<std::string, std::string>> sentinel_config(valkey::arg_list<std::string_view> action);
 
-struct sentinel_config_action_set_set {
+struct sentinel_config_action_set {
   std::string_view parameter{};
   std::string_view value{};
-};
-struct sentinel_config_action_set {
-  valkey::arg_list<valkey::cmd::sentinel_config_action_set_set> value{};
 };
 /// SENTINEL CONFIG: Configures Sentinel.
 /// Complexity: O(N) when N is the number of configuration parameters provided. Since 6.2.0.
 /// Variant of sentinel_config() whose reply is ok.
-valkey::Command<valkey::ok_t> sentinel_config_set(std::variant<valkey::cmd::sentinel_config_action_set> action);
+valkey::Command<valkey::ok_t> sentinel_config_set(valkey::arg_list<valkey::cmd::sentinel_config_action_set> action);
 
 /// SENTINEL DEBUG: Lists or updates the current configurable parameters of Sentinel.
 /// Complexity: O(N) where N is the number of configurable parameters. Since 7.0.0.

@@ -61,11 +61,8 @@ valkey::Command<std::vector<std::string>> acl_list();
 /// Complexity: O(N). Where N is the number of configured users. Since 6.0.0.
 valkey::Command<valkey::ok_t> acl_load();
 
-struct acl_log_operation_count {
-  std::int64_t value{};
-};
 struct acl_log_options {
-  std::optional<std::variant<valkey::cmd::acl_log_operation_count>> operation{};
+  std::optional<std::int64_t> operation{};
 };
 /// ACL LOG: Lists recent security events generated due to ACL rules.
 /// Complexity: O(N) with N being the number of entries shown. Since 6.0.0.

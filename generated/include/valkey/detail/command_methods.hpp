@@ -253,7 +253,7 @@ class sync_command_methods {
 
   /// CLIENT KILL: Terminates open connections.
   /// Complexity: O(N) where N is the number of client connections. Since 2.4.0.
-  auto client_kill(std::variant<valkey::cmd::client_kill_filter_new_format> filter) {
+  auto client_kill(valkey::arg_list<std::variant<valkey::id, valkey::cmd::client_kill_filter_new_format_client_type, valkey::user, valkey::addr, valkey::laddr, valkey::cmd::client_kill_filter_new_format_skipme, valkey::maxage>> filter) {
     return self().execute(valkey::cmd::client_kill(filter));
   }
 
@@ -290,8 +290,8 @@ class sync_command_methods {
 
   /// CLIENT REPLY: Instructs the server whether to reply to commands.
   /// Complexity: O(1). Since 3.2.0.
-  auto client_reply(std::variant<valkey::on_t> action) {
-    return self().execute(valkey::cmd::client_reply(action));
+  auto client_reply() {
+    return self().execute(valkey::cmd::client_reply());
   }
 
   /// CLIENT SETINFO: Sets information specific to the client or connection.
@@ -1825,14 +1825,14 @@ class sync_command_methods {
 
   /// SENTINEL CONFIG: Configures Sentinel.
   /// Complexity: O(N) when N is the number of configuration parameters provided. Since 6.2.0.
-  auto sentinel_config(std::variant<valkey::cmd::sentinel_config_action_parameter> action) {
+  auto sentinel_config(valkey::arg_list<std::string_view> action) {
     return self().execute(valkey::cmd::sentinel_config(action));
   }
 
   /// SENTINEL CONFIG: Configures Sentinel.
   /// Complexity: O(N) when N is the number of configuration parameters provided. Since 6.2.0.
   /// Variant of sentinel_config() whose reply is ok.
-  auto sentinel_config_set(std::variant<valkey::cmd::sentinel_config_action_set> action) {
+  auto sentinel_config_set(valkey::arg_list<valkey::cmd::sentinel_config_action_set> action) {
     return self().execute(valkey::cmd::sentinel_config_set(action));
   }
 
@@ -3094,7 +3094,7 @@ class async_command_methods {
   /// CLIENT KILL: Terminates open connections.
   /// Complexity: O(N) where N is the number of client connections. Since 2.4.0.
   template <class CompletionToken>
-  auto client_kill(std::variant<valkey::cmd::client_kill_filter_new_format> filter, CompletionToken&& token) {
+  auto client_kill(valkey::arg_list<std::variant<valkey::id, valkey::cmd::client_kill_filter_new_format_client_type, valkey::user, valkey::addr, valkey::laddr, valkey::cmd::client_kill_filter_new_format_skipme, valkey::maxage>> filter, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::client_kill(filter), std::forward<CompletionToken>(token));
   }
 
@@ -3147,8 +3147,8 @@ class async_command_methods {
   /// CLIENT REPLY: Instructs the server whether to reply to commands.
   /// Complexity: O(1). Since 3.2.0.
   template <class CompletionToken>
-  auto client_reply(std::variant<valkey::on_t> action, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::client_reply(action), std::forward<CompletionToken>(token));
+  auto client_reply(CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::client_reply(), std::forward<CompletionToken>(token));
   }
 
   /// CLIENT SETINFO: Sets information specific to the client or connection.
@@ -5377,7 +5377,7 @@ class async_command_methods {
   /// SENTINEL CONFIG: Configures Sentinel.
   /// Complexity: O(N) when N is the number of configuration parameters provided. Since 6.2.0.
   template <class CompletionToken>
-  auto sentinel_config(std::variant<valkey::cmd::sentinel_config_action_parameter> action, CompletionToken&& token) {
+  auto sentinel_config(valkey::arg_list<std::string_view> action, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::sentinel_config(action), std::forward<CompletionToken>(token));
   }
 
@@ -5385,7 +5385,7 @@ class async_command_methods {
   /// Complexity: O(N) when N is the number of configuration parameters provided. Since 6.2.0.
   /// Variant of sentinel_config() whose reply is ok.
   template <class CompletionToken>
-  auto sentinel_config_set(std::variant<valkey::cmd::sentinel_config_action_set> action, CompletionToken&& token) {
+  auto sentinel_config_set(valkey::arg_list<valkey::cmd::sentinel_config_action_set> action, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::sentinel_config_set(action), std::forward<CompletionToken>(token));
   }
 
