@@ -367,16 +367,37 @@ class MethodWriter:
             return reply, f"valkey::decoders::{self.command.decoder}<{reply}>"
         return reply, ""
 
+    def spliced(self, arg: Argument) -> bool:
+        """A block the method always sends once (HRANDFIELD's `options` with COUNT
+        required) lends its members to the method: hrandfield_count(key, 5) rather than
+        hrandfield_count(key, {.count = 5}). Not when a member's name is taken."""
+        if arg.type != "block" or arg.multiple or self.is_optional(arg) or \
+                not self.active(arg):
+            return False
+        outer = {a.cpp_name for a in self.command.arguments if a is not arg}
+        return not any(c.cpp_name in outer | {"options"} for c in arg.children)
+
+    def level(self) -> list[tuple[Argument, tuple[str, ...]]]:
+        """The method's own arguments, spliced blocks opened: (argument, type scope)."""
+        out = []
+        for arg in self.command.arguments:
+            if self.spliced(arg):
+                out += [(c, (arg.cpp_name,)) for c in arg.children]
+            else:
+                out.append((arg, ()))
+        return out
+
     def render(self, row: int) -> tuple[str, str]:
         """(declarations for the header, definition for the source)."""
         command, method = self.command, self.method
-        top = [a for a in command.arguments if self.active(a) and self.has_value(a)]
         params, members = [], []
-        for arg in top:
+        for arg, scope in self.level():
+            if not (self.active(arg) and self.has_value(arg)):
+                continue
             if self.is_optional(arg):
-                members.append(f"  {self.member_type(arg, ())} {arg.cpp_name}{{}};")
+                members.append(f"  {self.member_type(arg, scope)} {arg.cpp_name}{{}};")
             else:
-                params.append((self.full_type(arg, ()), arg.cpp_name))
+                params.append((self.full_type(arg, scope), arg.cpp_name))
         options = None
         if members:
             options = "_".join((method.name, "options"))
@@ -401,14 +422,25 @@ class MethodWriter:
         for arg in command.arguments:
             if not self.active(arg):
                 continue
-            expr = f"options.{arg.cpp_name}" if self.is_optional(arg) and self.has_value(arg) \
-                else arg.cpp_name
-            self.write_member(arg, expr, body, 1)
+            if not self.spliced(arg):
+                self.write_member(arg, self.parameter_expr(arg), body, 1)
+                continue
+            if arg.token is not None:
+                body.append(f"  w.arg({cpp_string(arg.token)});")
+            for child in arg.children:
+                if self.active(child):
+                    self.write_member(child, self.parameter_expr(child), body, 1)
         template = f"{reply}{', ' + adapter if adapter else ''}"
         body.append(f"  return w.finish<{template}>(&valkey::detail::command_rows[{row}]);")
         definition = f"{result} {method.name}({', '.join(signature)}) {{\n" + \
             "\n".join(body) + "\n}\n"
         return decl, definition
+
+    def parameter_expr(self, arg: Argument) -> str:
+        """Where the method's body finds an argument of its own level."""
+        if self.is_optional(arg) and self.has_value(arg):
+            return f"options.{arg.cpp_name}"
+        return arg.cpp_name
 
     def doc(self) -> str:
         command = self.command

@@ -269,6 +269,24 @@ class Method:
             return False
         return not (a.type == "pure-token" and not self.optional(a))
 
+    def spliced(self, a: Arg) -> bool:
+        """A block always sent once lends its members to the method's own level
+        (hrandfield_count(key, 5)), unless one of their names is taken there."""
+        if a.type != "block" or a.multiple or self.optional(a) or not self.active(a):
+            return False
+        outer = {b.cpp_name for b in self.spec.args if b is not a} | {"options"}
+        return not any(c.cpp_name in outer for c in a.children)
+
+    def level(self) -> list:
+        """(argument, type scope, spliced parent or None) of the method's own level."""
+        out = []
+        for a in self.spec.args:
+            if self.spliced(a):
+                out += [(c, (a.cpp_name,), a) for c in a.children]
+            else:
+                out.append((a, (), None))
+        return out
+
     def pristine(self, a: Arg) -> bool:
         touched = list(self.fixed) + list(self.required) + list(self.dropped)
         return not any(p == a.path or p.startswith(a.path + ".") for p in touched)
@@ -381,11 +399,11 @@ class Namer:
         return name
 
     def run(self) -> None:
-        for a in self.m.spec.args:
-            if self.m.active(a) and self.m.takes(a):
-                self.full(a, ())
-        if any(self.m.active(a) and self.m.takes(a) and self.m.optional(a)
-               for a in self.m.spec.args):
+        own = [(a, scope) for a, scope, _ in self.m.level()
+               if self.m.active(a) and self.m.takes(a)]
+        for a, scope in own:
+            self.full(a, scope)
+        if any(self.m.optional(a) for a, _ in own):
             name = self.m.name + "_options"
             while name in self.taken:
                 name += "_"
@@ -628,10 +646,16 @@ class Expr:
 
     def call(self, sel: dict) -> str:
         m = self.m
-        top = [a for a in m.spec.args if m.active(a) and m.takes(a)]
-        params = [self.full(a, sel[a.path], ()) for a in top if not m.optional(a)]
-        members = [f".{a.cpp_name} = {self.full(a, sel[a.path], ())}"
-                   for a in top if m.optional(a) and a.path in sel]
+        given = {}  # the selections of the method's own level
+        for a, scope, parent in m.level():
+            chosen = sel.get(a.path) if parent is None else \
+                (sel[parent.path].members.get(a.path) if parent.path in sel else None)
+            if m.active(a) and m.takes(a) and chosen is not None:
+                given[a.path] = (a, scope, chosen)
+        params = [self.full(a, chosen, scope) for a, scope, chosen in given.values()
+                  if not m.optional(a)]
+        members = [f".{a.cpp_name} = {self.full(a, chosen, scope)}"
+                   for a, scope, chosen in given.values() if m.optional(a)]
         if members:
             params.append("{" + ", ".join(members) + "}")
         return f"valkey::cmd::{m.name}({', '.join(params)})"

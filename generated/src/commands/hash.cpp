@@ -98,19 +98,19 @@ valkey::Command<std::optional<std::string>> hrandfield(std::string_view key) {
   return w.finish<std::optional<std::string>>(&valkey::detail::command_rows[156]);
 }
 
-valkey::Command<std::vector<std::string>> hrandfield_count(std::string_view key, valkey::cmd::hrandfield_count_options options) {
+valkey::Command<std::vector<std::string>> hrandfield_count(std::string_view key, std::int64_t count) {
   valkey::detail::command_writer w;
   w.arg("HRANDFIELD");
   w.arg(key);
-  w.arg(options.count);
+  w.arg(count);
   return w.finish<std::vector<std::string>>(&valkey::detail::command_rows[156]);
 }
 
-valkey::Command<std::vector<std::pair<std::string, std::string>>> hrandfield_withvalues(std::string_view key, valkey::cmd::hrandfield_withvalues_options options) {
+valkey::Command<std::vector<std::pair<std::string, std::string>>> hrandfield_withvalues(std::string_view key, std::int64_t count) {
   valkey::detail::command_writer w;
   w.arg("HRANDFIELD");
   w.arg(key);
-  w.arg(options.count);
+  w.arg(count);
   w.arg("WITHVALUES");
   return w.finish<std::vector<std::pair<std::string, std::string>>>(&valkey::detail::command_rows[156]);
 }

@@ -365,19 +365,19 @@ valkey::Command<std::optional<std::string>> zrandmember(std::string_view key) {
   return w.finish<std::optional<std::string>>(&valkey::detail::command_rows[381]);
 }
 
-valkey::Command<std::vector<std::string>> zrandmember_count(std::string_view key, valkey::cmd::zrandmember_count_options options) {
+valkey::Command<std::vector<std::string>> zrandmember_count(std::string_view key, std::int64_t count) {
   valkey::detail::command_writer w;
   w.arg("ZRANDMEMBER");
   w.arg(key);
-  w.arg(options.count);
+  w.arg(count);
   return w.finish<std::vector<std::string>>(&valkey::detail::command_rows[381]);
 }
 
-valkey::Command<std::vector<std::pair<std::string, double>>> zrandmember_withscores(std::string_view key, valkey::cmd::zrandmember_withscores_options options) {
+valkey::Command<std::vector<std::pair<std::string, double>>> zrandmember_withscores(std::string_view key, std::int64_t count) {
   valkey::detail::command_writer w;
   w.arg("ZRANDMEMBER");
   w.arg(key);
-  w.arg(options.count);
+  w.arg(count);
   w.arg("WITHSCORES");
   return w.finish<std::vector<std::pair<std::string, double>>>(&valkey::detail::command_rows[381]);
 }

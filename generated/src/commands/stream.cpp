@@ -334,15 +334,15 @@ valkey::Command<valkey::reply::stream_info> xinfo_stream(std::string_view key) {
   return w.finish<valkey::reply::stream_info>(&valkey::detail::command_rows[358]);
 }
 
-valkey::Command<valkey::reply::stream_info_full> xinfo_stream_full(std::string_view key, valkey::cmd::xinfo_stream_full_full_block full_block) {
+valkey::Command<valkey::reply::stream_info_full> xinfo_stream_full(std::string_view key, const xinfo_stream_full_options& options) {
   valkey::detail::command_writer w;
   w.arg("XINFO");
   w.arg("STREAM");
   w.arg(key);
   w.arg("FULL");
-  if (full_block.count) {
+  if (options.count) {
     w.arg("COUNT");
-    w.arg((*full_block.count));
+    w.arg((*options.count));
   }
   return w.finish<valkey::reply::stream_info_full>(&valkey::detail::command_rows[358]);
 }
@@ -362,20 +362,20 @@ valkey::Command<valkey::reply::stream_pending_summary> xpending(std::string_view
   return w.finish<valkey::reply::stream_pending_summary>(&valkey::detail::command_rows[360]);
 }
 
-valkey::Command<std::vector<valkey::reply::stream_pending_entry>> xpending_range(std::string_view key, std::string_view group, valkey::cmd::xpending_range_filters filters) {
+valkey::Command<std::vector<valkey::reply::stream_pending_entry>> xpending_range(std::string_view key, std::string_view group, std::string_view start, std::string_view end, std::int64_t count, const xpending_range_options& options) {
   valkey::detail::command_writer w;
   w.arg("XPENDING");
   w.arg(key);
   w.arg(group);
-  if (filters.min_idle_time) {
+  if (options.min_idle_time) {
     w.arg("IDLE");
-    w.arg((*filters.min_idle_time).count());
+    w.arg((*options.min_idle_time).count());
   }
-  w.arg(filters.start);
-  w.arg(filters.end);
-  w.arg(filters.count);
-  if (filters.consumer) {
-    w.arg((*filters.consumer));
+  w.arg(start);
+  w.arg(end);
+  w.arg(count);
+  if (options.consumer) {
+    w.arg((*options.consumer));
   }
   return w.finish<std::vector<valkey::reply::stream_pending_entry>>(&valkey::detail::command_rows[360]);
 }
@@ -393,7 +393,7 @@ valkey::Command<std::vector<valkey::reply::stream_entry>> xrange(std::string_vie
   return w.finish<std::vector<valkey::reply::stream_entry>>(&valkey::detail::command_rows[361]);
 }
 
-valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_entry>>>>> xread(valkey::cmd::xread_streams streams, const xread_options& options) {
+valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_entry>>>>> xread(valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const xread_options& options) {
   valkey::detail::command_writer w;
   w.arg("XREAD");
   if (options.count) {
@@ -405,21 +405,21 @@ valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<val
     w.arg((*options.milliseconds).count());
   }
   w.arg("STREAMS");
-  for (std::size_t i1 = 0; i1 < streams.key.size(); ++i1) {
-    w.arg(streams.key[i1]);
+  for (std::size_t i1 = 0; i1 < key.size(); ++i1) {
+    w.arg(key[i1]);
   }
-  for (std::size_t i1 = 0; i1 < streams.id.size(); ++i1) {
-    w.arg(streams.id[i1]);
+  for (std::size_t i1 = 0; i1 < id.size(); ++i1) {
+    w.arg(id[i1]);
   }
   return w.finish<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_entry>>>>>(&valkey::detail::command_rows[362]);
 }
 
-valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_group_entry>>>>> xreadgroup(valkey::cmd::xreadgroup_group_block group_block, valkey::cmd::xreadgroup_streams streams, const xreadgroup_options& options) {
+valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_group_entry>>>>> xreadgroup(std::string_view group, std::string_view consumer, valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const xreadgroup_options& options) {
   valkey::detail::command_writer w;
   w.arg("XREADGROUP");
   w.arg("GROUP");
-  w.arg(group_block.group);
-  w.arg(group_block.consumer);
+  w.arg(group);
+  w.arg(consumer);
   if (options.count) {
     w.arg("COUNT");
     w.arg((*options.count));
@@ -430,11 +430,11 @@ valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<val
   }
   if (options.noack) w.arg("NOACK");
   w.arg("STREAMS");
-  for (std::size_t i1 = 0; i1 < streams.key.size(); ++i1) {
-    w.arg(streams.key[i1]);
+  for (std::size_t i1 = 0; i1 < key.size(); ++i1) {
+    w.arg(key[i1]);
   }
-  for (std::size_t i1 = 0; i1 < streams.id.size(); ++i1) {
-    w.arg(streams.id[i1]);
+  for (std::size_t i1 = 0; i1 < id.size(); ++i1) {
+    w.arg(id[i1]);
   }
   return w.finish<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_group_entry>>>>>(&valkey::detail::command_rows[363]);
 }
@@ -468,11 +468,11 @@ valkey::Command<valkey::ok_t> xsetid(std::string_view key, std::string_view last
   return w.finish<valkey::ok_t>(&valkey::detail::command_rows[365]);
 }
 
-valkey::Command<std::int64_t> xtrim(std::string_view key, valkey::cmd::xtrim_trim trim) {
+valkey::Command<std::int64_t> xtrim(std::string_view key, std::variant<valkey::maxlen_t, valkey::minid_t> strategy, std::string_view threshold, const xtrim_options& options) {
   valkey::detail::command_writer w;
   w.arg("XTRIM");
   w.arg(key);
-  switch (trim.strategy.index()) {
+  switch (strategy.index()) {
     case 0: {
       w.arg("MAXLEN");
       break;
@@ -482,8 +482,8 @@ valkey::Command<std::int64_t> xtrim(std::string_view key, valkey::cmd::xtrim_tri
       break;
     }
   }
-  if (trim.operator_) {
-    switch ((*trim.operator_).index()) {
+  if (options.operator_) {
+    switch ((*options.operator_).index()) {
       case 0: {
         w.arg("=");
         break;
@@ -494,10 +494,10 @@ valkey::Command<std::int64_t> xtrim(std::string_view key, valkey::cmd::xtrim_tri
       }
     }
   }
-  w.arg(trim.threshold);
-  if (trim.count) {
+  w.arg(threshold);
+  if (options.count) {
     w.arg("LIMIT");
-    w.arg((*trim.count));
+    w.arg((*options.count));
   }
   return w.finish<std::int64_t>(&valkey::detail::command_rows[366]);
 }

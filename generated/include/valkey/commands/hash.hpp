@@ -68,21 +68,15 @@ valkey::Command<valkey::ok_t> hmset(std::string_view key, valkey::arg_list<valke
 /// Complexity: O(N) where N is the number of fields returned. Since 6.2.0.
 valkey::Command<std::optional<std::string>> hrandfield(std::string_view key);
 
-struct hrandfield_count_options {
-  std::int64_t count{};
-};
 /// HRANDFIELD: Returns one or more random fields from a hash.
 /// Complexity: O(N) where N is the number of fields returned. Since 6.2.0.
 /// Variant of hrandfield() whose reply is vector<string>.
-valkey::Command<std::vector<std::string>> hrandfield_count(std::string_view key, valkey::cmd::hrandfield_count_options options);
+valkey::Command<std::vector<std::string>> hrandfield_count(std::string_view key, std::int64_t count);
 
-struct hrandfield_withvalues_options {
-  std::int64_t count{};
-};
 /// HRANDFIELD: Returns one or more random fields from a hash.
 /// Complexity: O(N) where N is the number of fields returned. Since 6.2.0.
 /// Variant of hrandfield() whose reply is pairs<string,string>.
-valkey::Command<std::vector<std::pair<std::string, std::string>>> hrandfield_withvalues(std::string_view key, valkey::cmd::hrandfield_withvalues_options options);
+valkey::Command<std::vector<std::pair<std::string, std::string>>> hrandfield_withvalues(std::string_view key, std::int64_t count);
 
 struct hscan_options {
   std::optional<std::string_view> pattern{};

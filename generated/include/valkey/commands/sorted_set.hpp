@@ -147,21 +147,15 @@ valkey::Command<std::vector<std::pair<std::string, double>>> zpopmin(std::string
 /// Complexity: O(N) where N is the number of members returned. Since 6.2.0.
 valkey::Command<std::optional<std::string>> zrandmember(std::string_view key);
 
-struct zrandmember_count_options {
-  std::int64_t count{};
-};
 /// ZRANDMEMBER: Returns one or more random members from a sorted set.
 /// Complexity: O(N) where N is the number of members returned. Since 6.2.0.
 /// Variant of zrandmember() whose reply is vector<string>.
-valkey::Command<std::vector<std::string>> zrandmember_count(std::string_view key, valkey::cmd::zrandmember_count_options options);
+valkey::Command<std::vector<std::string>> zrandmember_count(std::string_view key, std::int64_t count);
 
-struct zrandmember_withscores_options {
-  std::int64_t count{};
-};
 /// ZRANDMEMBER: Returns one or more random members from a sorted set.
 /// Complexity: O(N) where N is the number of members returned. Since 6.2.0.
 /// Variant of zrandmember() whose reply is pairs<string,double>.
-valkey::Command<std::vector<std::pair<std::string, double>>> zrandmember_withscores(std::string_view key, valkey::cmd::zrandmember_withscores_options options);
+valkey::Command<std::vector<std::pair<std::string, double>>> zrandmember_withscores(std::string_view key, std::int64_t count);
 
 struct zrange_limit {
   std::int64_t offset{};

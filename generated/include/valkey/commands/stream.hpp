@@ -146,13 +146,13 @@ valkey::Command<std::vector<std::string>> xinfo_help();
 /// Complexity: O(1). Since 5.0.0.
 valkey::Command<valkey::reply::stream_info> xinfo_stream(std::string_view key);
 
-struct xinfo_stream_full_full_block {
+struct xinfo_stream_full_options {
   std::optional<std::int64_t> count{};
 };
 /// XINFO STREAM: Returns information about a stream.
 /// Complexity: O(1). Since 5.0.0.
 /// Variant of xinfo_stream() whose reply is stream_info_full.
-valkey::Command<valkey::reply::stream_info_full> xinfo_stream_full(std::string_view key, valkey::cmd::xinfo_stream_full_full_block full_block);
+valkey::Command<valkey::reply::stream_info_full> xinfo_stream_full(std::string_view key, const xinfo_stream_full_options& options = {});
 
 /// XLEN: Return the number of messages in a stream.
 /// Complexity: O(1). Since 5.0.0.
@@ -162,17 +162,14 @@ valkey::Command<std::int64_t> xlen(std::string_view key);
 /// Complexity: O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer. Since 5.0.0.
 valkey::Command<valkey::reply::stream_pending_summary> xpending(std::string_view key, std::string_view group);
 
-struct xpending_range_filters {
+struct xpending_range_options {
   std::optional<std::chrono::milliseconds> min_idle_time{};
-  std::string_view start{};
-  std::string_view end{};
-  std::int64_t count{};
   std::optional<std::string_view> consumer{};
 };
 /// XPENDING: Returns the information and entries from a stream consumer group's pending entries list.
 /// Complexity: O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer. Since 5.0.0.
 /// Variant of xpending() whose reply is vector<stream_pending_entry>.
-valkey::Command<std::vector<valkey::reply::stream_pending_entry>> xpending_range(std::string_view key, std::string_view group, valkey::cmd::xpending_range_filters filters);
+valkey::Command<std::vector<valkey::reply::stream_pending_entry>> xpending_range(std::string_view key, std::string_view group, std::string_view start, std::string_view end, std::int64_t count, const xpending_range_options& options = {});
 
 struct xrange_options {
   std::optional<std::int64_t> count{};
@@ -181,26 +178,14 @@ struct xrange_options {
 /// Complexity: O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). Since 5.0.0.
 valkey::Command<std::vector<valkey::reply::stream_entry>> xrange(std::string_view key, std::string_view start, std::string_view end, const xrange_options& options = {});
 
-struct xread_streams {
-  valkey::arg_list<std::string_view> key{};
-  valkey::arg_list<std::string_view> id{};
-};
 struct xread_options {
   std::optional<std::int64_t> count{};
   std::optional<std::chrono::milliseconds> milliseconds{};
 };
 /// XREAD: Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.
 /// Since 5.0.0.
-valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_entry>>>>> xread(valkey::cmd::xread_streams streams, const xread_options& options = {});
+valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_entry>>>>> xread(valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const xread_options& options = {});
 
-struct xreadgroup_group_block {
-  std::string_view group{};
-  std::string_view consumer{};
-};
-struct xreadgroup_streams {
-  valkey::arg_list<std::string_view> key{};
-  valkey::arg_list<std::string_view> id{};
-};
 struct xreadgroup_options {
   std::optional<std::int64_t> count{};
   std::optional<std::chrono::milliseconds> milliseconds{};
@@ -208,7 +193,7 @@ struct xreadgroup_options {
 };
 /// XREADGROUP: Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.
 /// Complexity: For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data. Since 5.0.0.
-valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_group_entry>>>>> xreadgroup(valkey::cmd::xreadgroup_group_block group_block, valkey::cmd::xreadgroup_streams streams, const xreadgroup_options& options = {});
+valkey::Command<std::optional<std::vector<std::pair<std::string, std::vector<valkey::reply::stream_group_entry>>>>> xreadgroup(std::string_view group, std::string_view consumer, valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const xreadgroup_options& options = {});
 
 struct xrevrange_options {
   std::optional<std::int64_t> count{};
@@ -225,14 +210,12 @@ struct xsetid_options {
 /// Complexity: O(1). Since 5.0.0.
 valkey::Command<valkey::ok_t> xsetid(std::string_view key, std::string_view last_id, const xsetid_options& options = {});
 
-struct xtrim_trim {
-  std::variant<valkey::maxlen_t, valkey::minid_t> strategy{};
+struct xtrim_options {
   std::optional<std::variant<valkey::equal_t, valkey::approximately_t>> operator_{};
-  std::string_view threshold{};
   std::optional<std::int64_t> count{};
 };
 /// XTRIM: Deletes messages from the beginning of a stream.
 /// Complexity: O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation. Since 5.0.0.
-valkey::Command<std::int64_t> xtrim(std::string_view key, valkey::cmd::xtrim_trim trim);
+valkey::Command<std::int64_t> xtrim(std::string_view key, std::variant<valkey::maxlen_t, valkey::minid_t> strategy, std::string_view threshold, const xtrim_options& options = {});
 
 }  // namespace valkey::cmd

@@ -1109,15 +1109,15 @@ class sync_command_methods {
   /// HRANDFIELD: Returns one or more random fields from a hash.
   /// Complexity: O(N) where N is the number of fields returned. Since 6.2.0.
   /// Variant of hrandfield() whose reply is vector<string>.
-  auto hrandfield_count(std::string_view key, valkey::cmd::hrandfield_count_options options) {
-    return self().execute(valkey::cmd::hrandfield_count(key, options));
+  auto hrandfield_count(std::string_view key, std::int64_t count) {
+    return self().execute(valkey::cmd::hrandfield_count(key, count));
   }
 
   /// HRANDFIELD: Returns one or more random fields from a hash.
   /// Complexity: O(N) where N is the number of fields returned. Since 6.2.0.
   /// Variant of hrandfield() whose reply is pairs<string,string>.
-  auto hrandfield_withvalues(std::string_view key, valkey::cmd::hrandfield_withvalues_options options) {
-    return self().execute(valkey::cmd::hrandfield_withvalues(key, options));
+  auto hrandfield_withvalues(std::string_view key, std::int64_t count) {
+    return self().execute(valkey::cmd::hrandfield_withvalues(key, count));
   }
 
   /// HSCAN: Iterates over fields and values of a hash.
@@ -2394,8 +2394,8 @@ class sync_command_methods {
   /// XINFO STREAM: Returns information about a stream.
   /// Complexity: O(1). Since 5.0.0.
   /// Variant of xinfo_stream() whose reply is stream_info_full.
-  auto xinfo_stream_full(std::string_view key, valkey::cmd::xinfo_stream_full_full_block full_block) {
-    return self().execute(valkey::cmd::xinfo_stream_full(key, full_block));
+  auto xinfo_stream_full(std::string_view key, const valkey::cmd::xinfo_stream_full_options& options = {}) {
+    return self().execute(valkey::cmd::xinfo_stream_full(key, options));
   }
 
   /// XLEN: Return the number of messages in a stream.
@@ -2413,8 +2413,8 @@ class sync_command_methods {
   /// XPENDING: Returns the information and entries from a stream consumer group's pending entries list.
   /// Complexity: O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer. Since 5.0.0.
   /// Variant of xpending() whose reply is vector<stream_pending_entry>.
-  auto xpending_range(std::string_view key, std::string_view group, valkey::cmd::xpending_range_filters filters) {
-    return self().execute(valkey::cmd::xpending_range(key, group, filters));
+  auto xpending_range(std::string_view key, std::string_view group, std::string_view start, std::string_view end, std::int64_t count, const valkey::cmd::xpending_range_options& options = {}) {
+    return self().execute(valkey::cmd::xpending_range(key, group, start, end, count, options));
   }
 
   /// XRANGE: Returns the messages from a stream within a range of IDs.
@@ -2425,14 +2425,14 @@ class sync_command_methods {
 
   /// XREAD: Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.
   /// Since 5.0.0.
-  auto xread(valkey::cmd::xread_streams streams, const valkey::cmd::xread_options& options = {}) {
-    return self().execute(valkey::cmd::xread(streams, options));
+  auto xread(valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const valkey::cmd::xread_options& options = {}) {
+    return self().execute(valkey::cmd::xread(key, id, options));
   }
 
   /// XREADGROUP: Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.
   /// Complexity: For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data. Since 5.0.0.
-  auto xreadgroup(valkey::cmd::xreadgroup_group_block group_block, valkey::cmd::xreadgroup_streams streams, const valkey::cmd::xreadgroup_options& options = {}) {
-    return self().execute(valkey::cmd::xreadgroup(group_block, streams, options));
+  auto xreadgroup(std::string_view group, std::string_view consumer, valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const valkey::cmd::xreadgroup_options& options = {}) {
+    return self().execute(valkey::cmd::xreadgroup(group, consumer, key, id, options));
   }
 
   /// XREVRANGE: Returns the messages from a stream within a range of IDs in reverse order.
@@ -2449,8 +2449,8 @@ class sync_command_methods {
 
   /// XTRIM: Deletes messages from the beginning of a stream.
   /// Complexity: O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation. Since 5.0.0.
-  auto xtrim(std::string_view key, valkey::cmd::xtrim_trim trim) {
-    return self().execute(valkey::cmd::xtrim(key, trim));
+  auto xtrim(std::string_view key, std::variant<valkey::maxlen_t, valkey::minid_t> strategy, std::string_view threshold, const valkey::cmd::xtrim_options& options = {}) {
+    return self().execute(valkey::cmd::xtrim(key, strategy, threshold, options));
   }
 
   /// ZADD: Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.
@@ -2567,15 +2567,15 @@ class sync_command_methods {
   /// ZRANDMEMBER: Returns one or more random members from a sorted set.
   /// Complexity: O(N) where N is the number of members returned. Since 6.2.0.
   /// Variant of zrandmember() whose reply is vector<string>.
-  auto zrandmember_count(std::string_view key, valkey::cmd::zrandmember_count_options options) {
-    return self().execute(valkey::cmd::zrandmember_count(key, options));
+  auto zrandmember_count(std::string_view key, std::int64_t count) {
+    return self().execute(valkey::cmd::zrandmember_count(key, count));
   }
 
   /// ZRANDMEMBER: Returns one or more random members from a sorted set.
   /// Complexity: O(N) where N is the number of members returned. Since 6.2.0.
   /// Variant of zrandmember() whose reply is pairs<string,double>.
-  auto zrandmember_withscores(std::string_view key, valkey::cmd::zrandmember_withscores_options options) {
-    return self().execute(valkey::cmd::zrandmember_withscores(key, options));
+  auto zrandmember_withscores(std::string_view key, std::int64_t count) {
+    return self().execute(valkey::cmd::zrandmember_withscores(key, count));
   }
 
   /// ZRANGE: Returns members in a sorted set within a range of indexes.
@@ -4404,16 +4404,16 @@ class async_command_methods {
   /// Complexity: O(N) where N is the number of fields returned. Since 6.2.0.
   /// Variant of hrandfield() whose reply is vector<string>.
   template <class CompletionToken>
-  auto hrandfield_count(std::string_view key, valkey::cmd::hrandfield_count_options options, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::hrandfield_count(key, options), std::forward<CompletionToken>(token));
+  auto hrandfield_count(std::string_view key, std::int64_t count, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::hrandfield_count(key, count), std::forward<CompletionToken>(token));
   }
 
   /// HRANDFIELD: Returns one or more random fields from a hash.
   /// Complexity: O(N) where N is the number of fields returned. Since 6.2.0.
   /// Variant of hrandfield() whose reply is pairs<string,string>.
   template <class CompletionToken>
-  auto hrandfield_withvalues(std::string_view key, valkey::cmd::hrandfield_withvalues_options options, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::hrandfield_withvalues(key, options), std::forward<CompletionToken>(token));
+  auto hrandfield_withvalues(std::string_view key, std::int64_t count, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::hrandfield_withvalues(key, count), std::forward<CompletionToken>(token));
   }
 
   /// HSCAN: Iterates over fields and values of a hash.
@@ -6137,8 +6137,13 @@ class async_command_methods {
   /// Complexity: O(1). Since 5.0.0.
   /// Variant of xinfo_stream() whose reply is stream_info_full.
   template <class CompletionToken>
-  auto xinfo_stream_full(std::string_view key, valkey::cmd::xinfo_stream_full_full_block full_block, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::xinfo_stream_full(key, full_block), std::forward<CompletionToken>(token));
+  auto xinfo_stream_full(std::string_view key, const valkey::cmd::xinfo_stream_full_options& options, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xinfo_stream_full(key, options), std::forward<CompletionToken>(token));
+  }
+
+  template <class CompletionToken>
+  auto xinfo_stream_full(std::string_view key, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xinfo_stream_full(key, {}), std::forward<CompletionToken>(token));
   }
 
   /// XLEN: Return the number of messages in a stream.
@@ -6159,8 +6164,13 @@ class async_command_methods {
   /// Complexity: O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer. Since 5.0.0.
   /// Variant of xpending() whose reply is vector<stream_pending_entry>.
   template <class CompletionToken>
-  auto xpending_range(std::string_view key, std::string_view group, valkey::cmd::xpending_range_filters filters, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::xpending_range(key, group, filters), std::forward<CompletionToken>(token));
+  auto xpending_range(std::string_view key, std::string_view group, std::string_view start, std::string_view end, std::int64_t count, const valkey::cmd::xpending_range_options& options, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xpending_range(key, group, start, end, count, options), std::forward<CompletionToken>(token));
+  }
+
+  template <class CompletionToken>
+  auto xpending_range(std::string_view key, std::string_view group, std::string_view start, std::string_view end, std::int64_t count, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xpending_range(key, group, start, end, count, {}), std::forward<CompletionToken>(token));
   }
 
   /// XRANGE: Returns the messages from a stream within a range of IDs.
@@ -6178,25 +6188,25 @@ class async_command_methods {
   /// XREAD: Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.
   /// Since 5.0.0.
   template <class CompletionToken>
-  auto xread(valkey::cmd::xread_streams streams, const valkey::cmd::xread_options& options, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::xread(streams, options), std::forward<CompletionToken>(token));
+  auto xread(valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const valkey::cmd::xread_options& options, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xread(key, id, options), std::forward<CompletionToken>(token));
   }
 
   template <class CompletionToken>
-  auto xread(valkey::cmd::xread_streams streams, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::xread(streams, {}), std::forward<CompletionToken>(token));
+  auto xread(valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xread(key, id, {}), std::forward<CompletionToken>(token));
   }
 
   /// XREADGROUP: Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.
   /// Complexity: For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data. Since 5.0.0.
   template <class CompletionToken>
-  auto xreadgroup(valkey::cmd::xreadgroup_group_block group_block, valkey::cmd::xreadgroup_streams streams, const valkey::cmd::xreadgroup_options& options, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::xreadgroup(group_block, streams, options), std::forward<CompletionToken>(token));
+  auto xreadgroup(std::string_view group, std::string_view consumer, valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, const valkey::cmd::xreadgroup_options& options, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xreadgroup(group, consumer, key, id, options), std::forward<CompletionToken>(token));
   }
 
   template <class CompletionToken>
-  auto xreadgroup(valkey::cmd::xreadgroup_group_block group_block, valkey::cmd::xreadgroup_streams streams, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::xreadgroup(group_block, streams, {}), std::forward<CompletionToken>(token));
+  auto xreadgroup(std::string_view group, std::string_view consumer, valkey::arg_list<std::string_view> key, valkey::arg_list<std::string_view> id, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xreadgroup(group, consumer, key, id, {}), std::forward<CompletionToken>(token));
   }
 
   /// XREVRANGE: Returns the messages from a stream within a range of IDs in reverse order.
@@ -6226,8 +6236,13 @@ class async_command_methods {
   /// XTRIM: Deletes messages from the beginning of a stream.
   /// Complexity: O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation. Since 5.0.0.
   template <class CompletionToken>
-  auto xtrim(std::string_view key, valkey::cmd::xtrim_trim trim, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::xtrim(key, trim), std::forward<CompletionToken>(token));
+  auto xtrim(std::string_view key, std::variant<valkey::maxlen_t, valkey::minid_t> strategy, std::string_view threshold, const valkey::cmd::xtrim_options& options, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xtrim(key, strategy, threshold, options), std::forward<CompletionToken>(token));
+  }
+
+  template <class CompletionToken>
+  auto xtrim(std::string_view key, std::variant<valkey::maxlen_t, valkey::minid_t> strategy, std::string_view threshold, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::xtrim(key, strategy, threshold, {}), std::forward<CompletionToken>(token));
   }
 
   /// ZADD: Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.
@@ -6408,16 +6423,16 @@ class async_command_methods {
   /// Complexity: O(N) where N is the number of members returned. Since 6.2.0.
   /// Variant of zrandmember() whose reply is vector<string>.
   template <class CompletionToken>
-  auto zrandmember_count(std::string_view key, valkey::cmd::zrandmember_count_options options, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::zrandmember_count(key, options), std::forward<CompletionToken>(token));
+  auto zrandmember_count(std::string_view key, std::int64_t count, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::zrandmember_count(key, count), std::forward<CompletionToken>(token));
   }
 
   /// ZRANDMEMBER: Returns one or more random members from a sorted set.
   /// Complexity: O(N) where N is the number of members returned. Since 6.2.0.
   /// Variant of zrandmember() whose reply is pairs<string,double>.
   template <class CompletionToken>
-  auto zrandmember_withscores(std::string_view key, valkey::cmd::zrandmember_withscores_options options, CompletionToken&& token) {
-    return self().async_execute(valkey::cmd::zrandmember_withscores(key, options), std::forward<CompletionToken>(token));
+  auto zrandmember_withscores(std::string_view key, std::int64_t count, CompletionToken&& token) {
+    return self().async_execute(valkey::cmd::zrandmember_withscores(key, count), std::forward<CompletionToken>(token));
   }
 
   /// ZRANGE: Returns members in a sorted set within a range of indexes.
