@@ -1,4 +1,4 @@
-"""Shared Python code of the spec tools (tools/spec-dump, later tools/spec-coverage).
+"""Shared Python code of the spec tools (tools/spec-dump, tools/spec-coverage).
 
 Standard library only, for /usr/bin/python3 (3.11):
 
@@ -7,4 +7,5 @@ Standard library only, for /usr/bin/python3 (3.11):
 - servers        throwaway valkey-server / sentinel processes on free loopback ports
 - command_spec   COMMAND DOCS + COMMAND INFO -> Valkey's per-command JSON format
 - spec_dir       writing a folder of per-command JSON files
+- coverage       a server's commands against spec/ and generated/, text and JSON reports
 """
