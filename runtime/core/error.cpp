@@ -29,6 +29,12 @@ class category final : public std::error_category {
       case errc::invalid_number: return "reply does not hold a valid number";
       case errc::incomplete_message: return "input ends inside a message";
       case errc::server_error: return "server replied with an error";
+      case errc::connection_closed: return "the server closed the connection";
+      case errc::timeout: return "deadline exceeded";
+      case errc::pool_exhausted: return "no free connection in the pool";
+      case errc::authentication_failed: return "authentication failed";
+      case errc::handshake_failed: return "connection handshake failed";
+      case errc::invalid_config: return "invalid configuration";
     }
     return "unknown valkey error";
   }

@@ -35,6 +35,15 @@ enum class errc {
 
   // The server answered with an error reply; its text is in the accompanying message.
   server_error = 200,
+
+  // Connections and clients. Operating-system and TLS failures keep their own codes
+  // (std::errc, asio::error, asio::ssl::error).
+  connection_closed = 300,  ///< the server closed the connection
+  timeout,                  ///< a connect or command deadline passed
+  pool_exhausted,           ///< no free connection in the pool (in time)
+  authentication_failed,    ///< the server refused the credentials (WRONGPASS, ...)
+  handshake_failed,         ///< a handshake step (HELLO, SELECT, ...) was refused
+  invalid_config,           ///< a bad URL or option
 };
 
 const std::error_category& error_category() noexcept;
