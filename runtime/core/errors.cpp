@@ -156,8 +156,14 @@ void throw_response_error(std::string_view command, std::string_view server_mess
 
 std::exception_ptr make_error(std::error_code code, std::string_view command,
                               std::string_view server_message) {
+  // Transport details already name the reason ("read from 127.0.0.1:6379: Connection
+  // reset by peer"): do not say it twice.
   std::string text = code.message();
-  if (!server_message.empty()) text.append(": ").append(server_message);
+  if (server_message.find(text) != std::string_view::npos) {
+    text = server_message;
+  } else if (!server_message.empty()) {
+    text.append(": ").append(server_message);
+  }
   std::string message = with_command(command, text);
 
   if (!code) return std::make_exception_ptr(Error(code, std::move(message)));  // a caller's bug

@@ -95,7 +95,8 @@ std::shared_ptr<const Certificates> Certificates::shared() {
 }
 
 CertKeyPair Certificates::issue(const std::string& name, const std::string& common_name,
-                                const std::string& subject_alt_names, CertPurpose purpose) const {
+                                const std::string& subject_alt_names, CertPurpose purpose,
+                                int valid_days) const {
   std::string ext =
       "basicConstraints = CA:FALSE\n"
       "keyUsage = critical,digitalSignature,keyEncipherment\n"
@@ -115,8 +116,8 @@ CertKeyPair Certificates::issue(const std::string& name, const std::string& comm
   req.insert(req.begin() + 2, ec_key.begin(), ec_key.end());
   openssl(dir, req);
   openssl(dir, {"x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-                "-CAserial", "ca.srl", "-CAcreateserial", "-days", validity_days, "-extfile",
-                name + ".ext", "-out", name + ".crt"});
+                "-CAserial", "ca.srl", "-CAcreateserial", "-days", std::to_string(valid_days),
+                "-extfile", name + ".ext", "-out", name + ".crt"});
   return {dir / (name + ".crt"), dir / (name + ".key")};
 }
 

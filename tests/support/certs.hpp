@@ -34,9 +34,11 @@ struct Certificates {
 
   /// Issues one more certificate from this CA into `dir` as NAME.crt/NAME.key, e.g. one
   /// whose SAN does not match, for hostname-verification tests. `subject_alt_names` is
-  /// openssl syntax ("DNS:example.com,IP:10.0.0.1"), empty for none.
+  /// openssl syntax ("DNS:example.com,IP:10.0.0.1"), empty for none. `valid_days` below
+  /// 0 makes a certificate that has already expired (notAfter in the past).
   CertKeyPair issue(const std::string& name, const std::string& common_name,
-                    const std::string& subject_alt_names, CertPurpose purpose) const;
+                    const std::string& subject_alt_names, CertPurpose purpose,
+                    int valid_days = 30) const;
 
  private:
   std::shared_ptr<void> owner_;  // the TempDir, when generate() made one

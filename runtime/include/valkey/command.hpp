@@ -89,6 +89,11 @@ class Command {
   /// The arguments, decoded back from the wire (views into this Command).
   std::vector<std::string_view> argv() const;
 
+  /// The same request with its table row (for commands built without one).
+  Command with_info(const command_info* info) && {
+    return Command(std::move(buffer_), offset_, argc_, info);
+  }
+
   /// The same request, decoding its reply into another type.
   template <class U, class UAdapter = resp::adapter<U>>
   Command<U, UAdapter> as() && {

@@ -247,7 +247,8 @@ std::exception_ptr make_response_error(std::string_view command, std::string_vie
 ///   errc::unexpected_type, unexpected_null, unexpected_size, invalid_number  ReplyTypeError
 ///   errc::connection_closed, errc::handshake_failed, and every code of another category
 ///   (OS, Asio, TLS: only the transport produces those)           ConnectionError
-/// server_message, when given, is added to the message of the non-reply classes. An empty
+/// server_message, when given, is added to the message of the non-reply classes (alone
+/// when it already names the code's reason, as transport messages do). An empty
 /// code (a caller's bug) gives a plain Error.
 std::exception_ptr make_error(std::error_code code, std::string_view command,
                               std::string_view server_message = {});

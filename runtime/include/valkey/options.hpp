@@ -107,8 +107,8 @@ struct options {
   bool client_capa_redirect = false;  ///< CLIENT CAPA redirect (for replicas, Valkey 8)
 
   // How long.
-  std::chrono::milliseconds connect_timeout{5000};  ///< TCP/TLS connect and handshake
-  /// Each command, from its first write to its reply, across retries and backoff.
+  std::chrono::milliseconds connect_timeout{5000};  ///< TCP/TLS connect and handshake; 0: none
+  /// Each command, from its first write to its reply, across retries and backoff; 0: none.
   std::chrono::milliseconds command_timeout{5000};
   keepalive_options keepalive{};
 

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include <valkey/commands.hpp>
+#include <valkey/connection.hpp>
 #include <valkey/error.hpp>
 #include <valkey/resp/encoder.hpp>
 #include <valkey/resp/reader.hpp>
@@ -53,6 +55,15 @@ int main() {
               "a generated builder with options");
   ok &= check(set.info() != nullptr && set.info() == valkey::find_command("set"),
               "the builder's command table row");
+
+  // Links the transport (Asio, OpenSSL, threads) through the package's dependencies. A
+  // Unix socket path that does not exist fails at once, without a server.
+  valkey::options where;
+  where.unix_path = "/nonexistent/valkey-cpp-consumer.sock";
+  std::error_code ec;
+  std::string message;
+  ok &= check(!valkey::connection::try_connect(where, ec, message) && ec && !message.empty(),
+              "a connection to a missing socket fails with a message");
 
   if (!ok) return 1;
   std::printf("consumer: OK\n");

@@ -1,0 +1,99 @@
+#include "valkey/client.hpp"
+
+#include <thread>
+
+#include "valkey/commands/connection.hpp"
+
+namespace valkey {
+
+namespace detail {
+namespace {
+
+// "GET" or "CLIENT KILL" for messages; never an argument, so never a password.
+std::string name_of(const command_info* info, std::string_view wire) {
+  if (info != nullptr) return std::string(info->name);
+  const auto argv = split_wire(wire);
+  return argv.empty() ? std::string("command") : std::string(argv[0]);
+}
+
+bool is_decoding_error(std::error_code ec) noexcept {
+  return ec == errc::unexpected_type || ec == errc::unexpected_null ||
+         ec == errc::unexpected_size || ec == errc::invalid_number;
+}
+
+}  // namespace
+
+attempts::attempts(const options& opts, const command_info* info, std::string_view wire)
+    : options_(opts),
+      info_(info),
+      name_(name_of(info, wire)),
+      deadline_(connection::deadline_after(opts.command_timeout)),
+      backoff_(opts.retry.wait) {}
+
+std::optional<ConnectionPool::lease> attempts::acquire(ConnectionPool& pool) {
+  ++made_;
+  try {
+    return pool.acquire(deadline_);
+  } catch (const ConnectionError& e) {
+    // Nothing was sent: another attempt may reach a server that is back.
+    retry_or_throw({.error = e.code(), .stage = attempt_stage::not_sent}, e.what());
+  } catch (const TimeoutError& e) {
+    retry_or_throw({.error = e.code(), .stage = attempt_stage::not_sent}, e.what());
+  }
+  return std::nullopt;
+}
+
+void attempts::failed(std::error_code error, const std::string& message, bool connection_broken) {
+  if (error == errc::server_error) {
+    retry_or_throw({.error = error, .server_message = message, .stage = attempt_stage::answered},
+                   message);
+    return;
+  }
+  if (!connection_broken || is_decoding_error(error)) throw_error(error, name_, message);
+  retry_or_throw({.error = error, .stage = attempt_stage::sent}, message);
+}
+
+void attempts::retry_or_throw(const attempt_failure& failure, const std::string& message) {
+  const auto rethrow = [&] {
+    if (failure.stage == attempt_stage::not_sent) std::rethrow_exception(std::current_exception());
+    throw_error(failure.error, name_, message);
+  };
+  if (!should_retry(options_.retry, made_, failure, info_)) rethrow();
+  const auto wait = backoff_.next();
+  if (connection::clock::now() + wait >= deadline_) rethrow();  // no time for another try
+  std::this_thread::sleep_for(wait);
+}
+
+const command_info* lookup_command(std::string_view first, std::string_view second) noexcept {
+  if (!second.empty()) {
+    if (const command_info* sub = find_command(first, second)) return sub;
+  }
+  return find_command(first);
+}
+
+void throw_failure(const command_info* info, std::string_view wire, std::error_code error,
+                   const std::string& message) {
+  throw_error(error, name_of(info, wire), message);
+}
+
+}  // namespace detail
+
+Client::Client(options opts) : pool_(std::make_shared<BlockingConnectionPool>(std::move(opts))) {}
+
+Client::Client(std::string_view url) : Client(parse_url(url)) {}
+
+Client::Client(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {
+  if (!pool_) throw ConfigError("Client: the pool is null");
+}
+
+void Client::ping() {
+  const std::string pong = execute(cmd::ping());
+  if (pong != "PONG") throw ProtocolError(errc::unexpected_type, "PING: unexpected reply " + pong);
+}
+
+PinnedConnection Client::pin() {
+  return PinnedConnection(
+      pool_->acquire(connection::deadline_after(pool_->config().command_timeout)));
+}
+
+}  // namespace valkey

@@ -1,0 +1,159 @@
+// valkey::Client: the synchronous, thread-safe client.
+//
+//   valkey::Client c{"valkey://localhost:6379/0"};
+//   c.set("k", "v", {.condition = valkey::nx, .expiration = valkey::ex{10s}});  // bool
+//   std::optional<std::string> v = c.get("k");
+//   valkey::Reply r = c.command("OBJECT", "ENCODING", "k");
+//
+// Every command of the generated API is a method (valkey/detail/command_methods.hpp).
+// Commands run on connections from a pool, with options.retry for failures that allow
+// another attempt, all within options.command_timeout. Failures throw the classes of
+// valkey/errors.hpp. This header includes neither Asio nor OpenSSL.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "valkey/command.hpp"
+#include "valkey/connection.hpp"
+#include "valkey/detail/command_methods.hpp"
+#include "valkey/errors.hpp"
+#include "valkey/options.hpp"
+#include "valkey/pool.hpp"
+#include "valkey/resp/reply.hpp"
+#include "valkey/retry.hpp"
+
+namespace valkey {
+
+class PinnedConnection;
+
+namespace detail {
+
+// The attempts of one command: its deadline, the retry decisions and the backoff
+// waits, and turning the final failure into an exception. Not a template, so that it
+// lives in client.cpp.
+class attempts {
+ public:
+  attempts(const options& opts, const command_info* info, std::string_view wire);
+  connection::time_point deadline() const noexcept { return deadline_; }
+  /// A connection for the next attempt; nullopt after a failure that allows another.
+  std::optional<ConnectionPool::lease> acquire(ConnectionPool& pool);
+  /// Records a failed attempt: throws when it was the last, else waits out the backoff.
+  void failed(std::error_code error, const std::string& message, bool connection_broken);
+
+ private:
+  void retry_or_throw(const attempt_failure& failure, const std::string& message);
+
+  const options& options_;
+  const command_info* info_;
+  std::string name_;  // for messages: "GET", "CLIENT KILL"
+  connection::time_point deadline_;
+  backoff_schedule backoff_;
+  int made_ = 0;
+};
+
+// The table row of a command given by its words: "CLIENT", "KILL" or "GET".
+const command_info* lookup_command(std::string_view first, std::string_view second) noexcept;
+
+// Throws the exception for a failed command_result.
+[[noreturn]] void throw_failure(const command_info* info, std::string_view wire,
+                                std::error_code error, const std::string& message);
+
+// A Reply holds error replies as values (an EXEC reply holds one per failed command),
+// but a whole reply that is an error is the command's failure, as for typed replies.
+template <class R>
+R&& checked(R&& value, const command_info* info, std::string_view wire) {
+  if constexpr (std::is_same_v<std::remove_cvref_t<R>, Reply>) {
+    if (value.is_error()) throw_failure(info, wire, errc::server_error, std::string(value.str()));
+  }
+  return std::forward<R>(value);
+}
+
+template <class R, class A>
+Command<R, A> with_table_row(Command<R, A> command) {
+  if (command.info() != nullptr) return command;
+  const auto argv = command.argv();
+  const command_info* info =
+      lookup_command(argv.empty() ? "" : argv[0], argv.size() > 1 ? argv[1] : "");
+  return std::move(command).with_info(info);
+}
+
+}  // namespace detail
+
+class Client : public detail::sync_command_methods<Client> {
+ public:
+  /// A client over a BlockingConnectionPool of `opts`. Connects lazily: call ping() to
+  /// fail fast at start-up. Throws ConfigError for invalid options.
+  explicit Client(options opts);
+  /// The same from a URL (see parse_url).
+  explicit Client(std::string_view url);
+  explicit Client(const char* url) : Client(std::string_view(url)) {}
+  /// A client over a pool of your choice (e.g. a ConnectionPool that never waits).
+  explicit Client(std::shared_ptr<ConnectionPool> pool);
+
+  /// Runs one command: its reply as the builder's type, or an exception.
+  template <class R, class A>
+  R execute(const Command<R, A>& command) {
+    detail::attempts tries(pool_->config(), command.info(), command.wire());
+    for (;;) {
+      std::optional<ConnectionPool::lease> lease = tries.acquire(*pool_);
+      if (!lease) continue;
+      command_result<R> result = (*lease)->execute(command, tries.deadline());
+      if (result.ok())
+        return detail::checked(std::move(result.value), command.info(), command.wire());
+      tries.failed(result.error, result.message, (*lease)->is_broken());
+    }
+  }
+
+  /// Any command from its words and arguments; the reply as R (a Reply by default):
+  /// c.command("OBJECT", "ENCODING", "k"), c.command<std::int64_t>("INCR", "n").
+  template <class R = Reply, resp::command_argument... Args>
+  R command(const Args&... args) {
+    return execute(detail::with_table_row(make_command<R>(nullptr, args...)));
+  }
+
+  /// PING, within the command timeout: throws when the server cannot be reached.
+  void ping();
+
+  /// One connection to yourself, for connection-scoped state (SELECT, CLIENT TRACKING,
+  /// WATCH, blocking commands): no other thread uses it until the PinnedConnection is
+  /// gone. Commands on it are not retried.
+  PinnedConnection pin();
+
+  ConnectionPool& pool() noexcept { return *pool_; }
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+};
+
+/// A connection checked out of a Client's pool (Client::pin()).
+class PinnedConnection : public detail::sync_command_methods<PinnedConnection> {
+ public:
+  template <class R, class A>
+  R execute(const Command<R, A>& command) {
+    command_result<R> result = lease_->execute(command);
+    if (!result.ok())
+      detail::throw_failure(command.info(), command.wire(), result.error, result.message);
+    return std::move(result.value);
+  }
+
+  template <class R = Reply, resp::command_argument... Args>
+  R command(const Args&... args) {
+    return execute(detail::with_table_row(make_command<R>(nullptr, args...)));
+  }
+
+  /// The connection itself, e.g. for pipelining with write() and read().
+  connection& raw() noexcept { return *lease_; }
+
+ private:
+  friend class Client;
+  explicit PinnedConnection(ConnectionPool::lease lease) : lease_(std::move(lease)) {}
+
+  ConnectionPool::lease lease_;
+};
+
+}  // namespace valkey

@@ -1,0 +1,383 @@
+#include "net/stream.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// Asio's scheduler trips GCC's -Wnull-dereference once inlined into optimised code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/local/stream_protocol.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/error.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/write.hpp>
+#pragma GCC diagnostic pop
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "valkey/error.hpp"
+
+#include "net/tls_context.hpp"
+
+namespace valkey::net {
+
+stream::~stream() = default;
+
+namespace {
+
+using time_point = stream::time_point;
+using tcp = asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol::socket;
+using tls_socket = asio::ssl::stream<tcp::socket>;
+
+// Asio reports OS errors in a category of its own; in std::system_category they compare
+// equal to std::errc values (std::errc::connection_refused).
+std::error_code portable(const std::error_code& ec) {
+  if (ec.category() == asio::error::get_system_category()) {
+    return {ec.value(), std::system_category()};
+  }
+  return ec;
+}
+
+// How one asynchronous operation ended.
+struct outcome {
+  std::error_code ec{};
+  std::size_t bytes = 0;
+  bool done = false;
+};
+
+// The completion handler of every operation (connect and handshake pass no byte count).
+struct record {
+  outcome* out;
+  void operator()(const std::error_code& ec, std::size_t bytes = 0) const {
+    out->ec = portable(ec);
+    out->bytes = bytes;
+    out->done = true;
+  }
+};
+
+// A private io_context that runs one operation at a time against a deadline.
+class io_runner {
+ public:
+  asio::io_context& context() noexcept { return io_; }
+
+  // Starts an operation with initiate(record) and runs it until it completes. When the
+  // deadline comes first, abort() closes the socket, the cancelled operation is drained
+  // (so nothing refers to the caller's buffers any more) and the outcome is a timeout.
+  template <class Initiate, class Abort>
+  outcome run(Initiate&& initiate, time_point deadline, Abort&& abort) {
+    outcome out;
+    initiate(record{&out});
+    while (!out.done) {
+      if (io_.run_one_until(deadline) == 0) {
+        abort();
+        while (!out.done) io_.run_one();
+        return {.ec = make_error_code(errc::timeout), .bytes = 0, .done = true};
+      }
+    }
+    return out;
+  }
+
+ private:
+  asio::io_context io_{1};  // one thread at a time
+  // Keeps run_one_until() from returning at once when no operation is pending.
+  asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
+};
+
+// The end of the stream, however the socket says it.
+std::error_code normalize(const std::error_code& ec) {
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+    return errc::connection_closed;
+  }
+  return ec;
+}
+
+template <class Socket>
+class socket_stream final : public stream {
+ public:
+  static constexpr bool is_tls = std::is_same_v<Socket, tls_socket>;
+
+  explicit socket_stream(std::string peer, std::shared_ptr<asio::ssl::context> tls = nullptr)
+      : stream(std::move(peer)),
+        tls_(std::move(tls)),
+        socket_(make_socket(runner_.context(), tls_)) {}
+
+  io_runner& runner() noexcept { return runner_; }
+  Socket& socket() noexcept { return socket_; }
+
+  template <class Initiate>
+  outcome run(Initiate&& initiate, time_point deadline) {
+    return runner_.run(std::forward<Initiate>(initiate), deadline, [this] { close(); });
+  }
+
+  std::error_code write_all(std::string_view data, time_point deadline) override {
+    if constexpr (!is_tls) {
+      // A request nearly always fits the socket's send buffer: write it directly (one
+      // system call), without a round through the io_context's event loop.
+      std::error_code ec;
+      data.remove_prefix(socket_.write_some(asio::buffer(data.data(), data.size()), ec));
+      if (data.empty()) return {};
+      if (ec && ec != asio::error::would_block) return normalize(portable(ec));
+    }
+    const outcome out = run(
+        [&](record done) {
+          asio::async_write(socket_, asio::buffer(data.data(), data.size()), done);
+        },
+        deadline);
+    return normalize(out.ec);
+  }
+
+  std::error_code read_some(std::span<char> into, std::size_t& bytes,
+                            time_point deadline) override {
+    const outcome out = run(
+        [&](record done) { socket_.async_read_some(asio::buffer(into.data(), into.size()), done); },
+        deadline);
+    bytes = out.bytes;
+    return normalize(out.ec);
+  }
+
+  void close() noexcept override {
+    std::error_code ignored;
+    socket_.lowest_layer().close(ignored);
+  }
+
+  bool peer_closed() noexcept override {
+    auto& lowest = socket_.lowest_layer();
+    if (!lowest.is_open()) return true;
+    pollfd fd{.fd = lowest.native_handle(), .events = POLLIN, .revents = 0};
+    if (::poll(&fd, 1, 0) <= 0) return false;  // nothing to read: still connected
+    if ((fd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return true;
+    // Readable while idle: either the end of the stream (0 bytes) or data, such as a
+    // push frame or a TLS record, that the next read will take.
+    char byte = 0;
+    return ::recv(fd.fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+  }
+
+ private:
+  static Socket make_socket(asio::io_context& io, const std::shared_ptr<asio::ssl::context>& tls) {
+    if constexpr (is_tls) {
+      return Socket(io, *tls);
+    } else {
+      return Socket(io);
+    }
+  }
+
+  io_runner runner_;  // first in, last out: the socket is registered with it
+  std::shared_ptr<asio::ssl::context> tls_;
+  Socket socket_;
+};
+
+std::string endpoint_text(const tcp::endpoint& e) {
+  const std::string address = e.address().to_string();
+  const std::string port = std::to_string(e.port());
+  return e.address().is_v6() ? "[" + address + "]:" + port : address + ":" + port;
+}
+
+std::string host_port(const std::string& host, std::uint16_t port) {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// Name resolution on a thread of its own, so that the deadline holds even when the
+// system resolver hangs: a lookup that is late is abandoned, not awaited. Addresses
+// need no lookup.
+std::error_code resolve(const std::string& host, std::uint16_t port, time_point deadline,
+                        std::vector<tcp::endpoint>& endpoints) {
+  std::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(host, ec);
+  if (!ec) {
+    endpoints.emplace_back(address, port);
+    return {};
+  }
+  struct lookup {
+    std::mutex mutex{};
+    std::condition_variable finished{};
+    bool done = false;
+    std::error_code ec{};
+    std::vector<tcp::endpoint> endpoints{};
+  };
+  auto state = std::make_shared<lookup>();
+  try {
+    std::thread([state, host, port] {
+      asio::io_context io;
+      tcp::resolver resolver(io);
+      std::error_code lookup_ec;
+      const auto results =
+          resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service, lookup_ec);
+      std::vector<tcp::endpoint> found;
+      for (const auto& entry : results) found.push_back(entry.endpoint());
+      const std::lock_guard lock(state->mutex);
+      state->ec = portable(lookup_ec);
+      state->endpoints = std::move(found);
+      state->done = true;
+      state->finished.notify_one();
+    }).detach();
+  } catch (const std::system_error& e) {
+    return e.code();
+  }
+  std::unique_lock lock(state->mutex);
+  const auto done = [&] { return state->done; };
+  if (deadline == time_point::max()) {
+    state->finished.wait(lock, done);
+  } else if (!state->finished.wait_until(lock, deadline, done)) {
+    return errc::timeout;
+  }
+  if (!state->ec && state->endpoints.empty()) return asio::error::host_not_found;
+  endpoints = std::move(state->endpoints);
+  return state->ec;
+}
+
+// `non_blocking` for the direct writes of write_all() (TLS writes go through OpenSSL).
+std::error_code configure_tcp(tcp::socket& socket, const keepalive_options& keepalive,
+                              bool non_blocking) {
+  std::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  if (!ec && non_blocking) socket.non_blocking(true, ec);
+  ec = portable(ec);
+  const auto set = [&](int level, int name, std::int64_t value) {
+    const int v =
+        static_cast<int>(std::clamp<std::int64_t>(value, 0, std::numeric_limits<int>::max()));
+    if (!ec && ::setsockopt(socket.native_handle(), level, name, &v, sizeof v) != 0) {
+      ec = std::error_code(errno, std::system_category());
+    }
+  };
+  if (keepalive.enabled) {
+    set(SOL_SOCKET, SO_KEEPALIVE, 1);
+    set(IPPROTO_TCP, TCP_KEEPIDLE, keepalive.idle.count());
+    set(IPPROTO_TCP, TCP_KEEPINTVL, keepalive.interval.count());
+    set(IPPROTO_TCP, TCP_KEEPCNT, keepalive.count);
+  }
+  if (keepalive.user_timeout.count() > 0) {
+    set(IPPROTO_TCP, TCP_USER_TIMEOUT, keepalive.user_timeout.count());
+  }
+  return ec;
+}
+
+// Tries each address of opts.host in turn until one accepts or the deadline passes.
+template <class Stream>
+std::error_code connect_tcp(Stream& s, tcp::socket& socket, const options& opts,
+                            time_point deadline, std::string& message) {
+  const std::string where = host_port(opts.host, opts.port);
+  std::vector<tcp::endpoint> endpoints;
+  if (std::error_code ec = resolve(opts.host, opts.port, deadline, endpoints)) {
+    message = "resolve " + where + ": " + ec.message();
+    return ec;
+  }
+  std::error_code ec;
+  std::string failures;
+  for (const tcp::endpoint& endpoint : endpoints) {
+    s.close();
+    ec = s.run([&](record done) { socket.async_connect(endpoint, done); }, deadline).ec;
+    if (!ec) break;
+    // A name that resolved to several addresses: say which address failed how.
+    if (!failures.empty()) failures += "; ";
+    if (endpoints.size() > 1) failures += endpoint_text(endpoint) + " ";
+    failures += ec.message();
+    if (ec == errc::timeout) break;
+  }
+  if (ec) {
+    message = "connect to " + where + ": " + failures;
+    return ec;
+  }
+  if ((ec = configure_tcp(socket, opts.keepalive, !Stream::is_tls))) {
+    message = "socket options for " + where + " (TCP_NODELAY, keepalive): " + ec.message();
+  }
+  return ec;
+}
+
+std::unique_ptr<stream> open_tcp(const options& opts, time_point deadline, std::error_code& ec,
+                                 std::string& message) {
+  auto s = std::make_unique<socket_stream<tcp::socket>>(host_port(opts.host, opts.port));
+  ec = connect_tcp(*s, s->socket(), opts, deadline, message);
+  if (ec) return nullptr;
+  return s;
+}
+
+std::unique_ptr<stream> open_unix(const options& opts, time_point deadline, std::error_code& ec,
+                                  std::string& message) {
+  auto s = std::make_unique<socket_stream<unix_socket>>(opts.unix_path);
+  // sockaddr_un has room for 107 bytes of path.
+  if (opts.unix_path.size() >= sizeof(sockaddr_un::sun_path)) {
+    ec = std::make_error_code(std::errc::filename_too_long);
+  } else {
+    const asio::local::stream_protocol::endpoint endpoint(opts.unix_path);
+    ec = s->run([&](record done) { s->socket().async_connect(endpoint, done); }, deadline).ec;
+    if (!ec) s->socket().non_blocking(true, ec);  // for the direct writes of write_all()
+    ec = portable(ec);
+  }
+  if (!ec) return s;
+  message = "connect to " + opts.unix_path + ": " + ec.message();
+  return nullptr;
+}
+
+std::unique_ptr<stream> open_tls(const options& opts, std::shared_ptr<asio::ssl::context> context,
+                                 time_point deadline, std::error_code& ec, std::string& message) {
+  const std::string where = host_port(opts.host, opts.port);
+  auto s = std::make_unique<socket_stream<tls_socket>>(where, std::move(context));
+  tls_socket& socket = s->socket();
+  ec = connect_tcp(*s, socket.next_layer(), opts, deadline, message);
+  if (ec) return nullptr;
+  // SNI carries host names only. (SSL_set_tlsext_host_name is a macro with a C cast.)
+  const std::string name(tls_peer_name(opts.tls, opts.host));
+  if (!is_ip_address(name) &&
+      ::SSL_ctrl(socket.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(name.c_str())) != 1) {
+    ec = asio::ssl::error::unspecified_system_error;
+    message = "TLS server name " + name + ": not accepted as SNI";
+    return nullptr;
+  }
+  ec = s->run([&](record done) { socket.async_handshake(tls_socket::client, done); }, deadline).ec;
+  if (!ec) return s;
+  message = "TLS handshake with " + where + ": " + normalize(ec).message();
+  // Name what verification refused: "hostname mismatch", "certificate has expired".
+  const long verify = ::SSL_get_verify_result(socket.native_handle());
+  if (verify != X509_V_OK) message += std::string(": ") + ::X509_verify_cert_error_string(verify);
+  ec = normalize(ec);
+  return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<stream> stream::open(const options& opts, time_point deadline, std::error_code& ec,
+                                     std::string& message) {
+  std::shared_ptr<asio::ssl::context> tls;
+  if (opts.unix_path.empty() && opts.tls.enabled) {
+    tls = make_tls_context(opts.tls, opts.host, ec, message);
+    if (!tls) return nullptr;
+  }
+  return open(opts, std::move(tls), deadline, ec, message);
+}
+
+std::unique_ptr<stream> stream::open(const options& opts, std::shared_ptr<asio::ssl::context> tls,
+                                     time_point deadline, std::error_code& ec,
+                                     std::string& message) {
+  ec.clear();
+  message.clear();
+  if (!opts.unix_path.empty()) return open_unix(opts, deadline, ec, message);
+  if (!opts.tls.enabled) return open_tcp(opts, deadline, ec, message);
+  if (!tls) {
+    ec = errc::invalid_config;
+    message = "TLS is enabled but no TLS context was given";
+    return nullptr;
+  }
+  return open_tls(opts, std::move(tls), deadline, ec, message);
+}
+
+}  // namespace valkey::net
