@@ -94,7 +94,10 @@ void ConnectionPool::reap_idle(time_point now) {
 }
 
 bool ConnectionPool::healthy(connection& c, time_point idle_since, time_point deadline) {
-  if (c.peer_closed()) return false;  // a restarted server, an idle timeout
+  // Closed by the server meanwhile (a restart, its idle timeout)? Not worth a poll()
+  // for a connection returned microseconds ago by a busy thread.
+  if (clock::now() - idle_since > std::chrono::milliseconds(1) && c.peer_closed()) return false;
+  if (c.is_broken()) return false;
   const auto interval = options_.pool.health_check_interval;
   if (interval.count() == 0 || clock::now() - idle_since <= interval) return true;
   {

@@ -9,8 +9,8 @@ namespace valkey {
 
 using std::chrono::milliseconds;
 
-backoff_schedule::backoff_schedule(const backoff& b, std::uint64_t seed)
-    : backoff_(b), random_(seed) {}
+backoff_schedule::backoff_schedule(const backoff& b, std::optional<std::uint64_t> seed)
+    : backoff_(b), seed_(seed) {}
 
 milliseconds backoff_schedule::exponential() const {
   // base * 2^retries without overflow: past 2^30 the cap has long been reached.
@@ -21,8 +21,9 @@ milliseconds backoff_schedule::exponential() const {
 
 milliseconds backoff_schedule::uniform(milliseconds lo, milliseconds hi) {
   if (hi <= lo) return lo;
+  if (!random_) random_.emplace(seed_ ? *seed_ : std::random_device{}());
   std::uniform_int_distribution<std::int64_t> pick(lo.count(), hi.count());
-  return milliseconds(pick(random_));
+  return milliseconds(pick(*random_));
 }
 
 milliseconds backoff_schedule::next() {

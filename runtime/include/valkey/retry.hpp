@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <system_error>
@@ -19,7 +20,9 @@ namespace valkey {
 /// decorrelated jitter depends on the previous wait; one per command execution.
 class backoff_schedule {
  public:
-  explicit backoff_schedule(const backoff& b, std::uint64_t seed = std::random_device{}());
+  /// Without a seed, the first jittered wait seeds from std::random_device: commands that
+  /// never retry pay nothing for the generator.
+  explicit backoff_schedule(const backoff& b, std::optional<std::uint64_t> seed = std::nullopt);
 
   /// The wait before the next retry: the first call gives the wait before attempt 2.
   std::chrono::milliseconds next();
@@ -31,7 +34,8 @@ class backoff_schedule {
   backoff backoff_;
   int retries_ = 0;
   std::chrono::milliseconds previous_{0};
-  std::mt19937_64 random_;
+  std::optional<std::uint64_t> seed_;
+  std::optional<std::mt19937_64> random_;
 };
 
 /// How far a failed attempt got, which decides whether any command may be repeated.
