@@ -75,6 +75,11 @@ bool is_connection_failure(std::error_code ec) noexcept {
 bool should_retry(const retry_options& options, int attempts_made, const attempt_failure& failure,
                   const command_info* command) noexcept {
   if (attempts_made >= options.max_attempts) return false;
+  if (options.retry_if) {
+    if (!options.retry_if(failure.error, failure.server_message)) return false;
+    return failure.stage != attempt_stage::sent || options.retry_unsafe ||
+           (command != nullptr && command->retry_safe());
+  }
   switch (failure.stage) {
     case attempt_stage::answered:
       return failure.error == errc::server_error &&

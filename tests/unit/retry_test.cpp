@@ -167,4 +167,27 @@ TEST(ShouldRetry, TimeoutsOfASentCommandAndLocalErrorsAreFinal) {
   }
 }
 
+TEST(ShouldRetry, ACustomRuleChoosesTheFailuresButNotTheSafety) {
+  valkey::retry_options o{.max_attempts = 3};
+  o.retry_if = [](std::error_code ec, std::string_view text) {
+    return ec == valkey::errc::server_error && text.starts_with("NOREPLICAS");
+  };
+  const auto incr = row(valkey::command_flag::write);
+  EXPECT_TRUE(valkey::should_retry(o, 1,
+                                   {.error = valkey::errc::server_error,
+                                    .server_message = "NOREPLICAS Not enough good replicas",
+                                    .stage = attempt_stage::answered},
+                                   &incr));
+  EXPECT_FALSE(valkey::should_retry(o, 1,
+                                    {.error = valkey::errc::server_error,
+                                     .server_message = "LOADING",
+                                     .stage = attempt_stage::answered},
+                                    &incr))
+      << "the rule replaces the default list";
+  o.retry_if = [](std::error_code, std::string_view) { return true; };
+  EXPECT_FALSE(valkey::should_retry(
+      o, 1, {.error = valkey::errc::connection_closed, .stage = attempt_stage::sent}, &incr))
+      << "INCR may have run: still not repeated";
+}
+
 }  // namespace

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace valkey {
 
@@ -85,6 +86,11 @@ struct retry_options {
   /// Also repeat commands that are not safe to repeat (neither READONLY in the spec nor
   /// marked idempotent): a retried INCR may count twice.
   bool retry_unsafe = false;
+  /// Which failures are worth another attempt, replacing the default (connection
+  /// failures, and the server's TRYAGAIN, LOADING, BUSY, MASTERDOWN, CLUSTERDOWN): e.g.
+  /// also retry NOREPLICAS. `server_message` is set for error replies. Whether the
+  /// command is safe to repeat after an unknown outcome is still checked.
+  std::function<bool(std::error_code error, std::string_view server_message)> retry_if{};
 };
 
 struct options {
