@@ -1,6 +1,11 @@
 #include "valkey/client.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
 #include <thread>
+#include <vector>
 
 #include "valkey/commands/connection.hpp"
 
@@ -16,6 +21,13 @@ std::string name_of(const command_info* info, std::string_view wire) {
   return argv.empty() ? std::string("command") : std::string(argv[0]);
 }
 
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 bool is_decoding_error(std::error_code ec) noexcept {
   return ec == errc::unexpected_type || ec == errc::unexpected_null ||
          ec == errc::unexpected_size || ec == errc::invalid_number;
@@ -23,11 +35,54 @@ bool is_decoding_error(std::error_code ec) noexcept {
 
 }  // namespace
 
+connection::time_point deadline_for(const options& opts, const command_info* info,
+                                    std::string_view wire) {
+  if (opts.command_timeout.count() == 0) return connection::no_deadline;
+  if (info == nullptr || !info->has(command_flag::blocking)) {
+    return connection::deadline_after(opts.command_timeout);
+  }
+  const std::vector<std::string_view> argv = split_wire(wire);
+  const std::optional<std::chrono::milliseconds> wait = blocking_wait(*info, argv);
+  if (!wait) return connection::no_deadline;
+  return connection::deadline_after(opts.command_timeout + *wait);
+}
+
+std::optional<std::chrono::milliseconds> blocking_wait(const command_info& info,
+                                                       std::span<const std::string_view> argv) {
+  using std::chrono::milliseconds;
+  const auto arg = [&](std::size_t i) { return i < argv.size() ? argv[i] : std::string_view(); };
+  // A number of seconds (BLPOP's timeout may be fractional) or of milliseconds.
+  const auto wait = [](std::string_view text, double unit_ms) -> std::optional<milliseconds> {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
+      return milliseconds(0);  // the server will refuse it at once
+    }
+    if (value == 0) return std::nullopt;  // forever
+    return milliseconds(static_cast<std::int64_t>(std::ceil(value * unit_ms)));
+  };
+  const std::string_view name = info.name;
+  if (name == "BLPOP" || name == "BRPOP" || name == "BZPOPMIN" || name == "BZPOPMAX" ||
+      name == "BRPOPLPUSH" || name == "BLMOVE") {
+    return wait(argv.empty() ? std::string_view() : argv.back(), 1000);
+  }
+  if (name == "BLMPOP" || name == "BZMPOP") return wait(arg(1), 1000);
+  if (name == "WAIT") return wait(arg(2), 1);
+  if (name == "WAITAOF") return wait(arg(3), 1);
+  if (name == "XREAD" || name == "XREADGROUP") {
+    for (std::size_t i = 1; i + 1 < argv.size(); ++i) {
+      if (iequals(argv[i], "STREAMS")) break;
+      if (iequals(argv[i], "BLOCK")) return wait(argv[i + 1], 1);
+    }
+  }
+  return milliseconds(0);
+}
+
 attempts::attempts(const options& opts, const command_info* info, std::string_view wire)
     : options_(opts),
       info_(info),
       name_(name_of(info, wire)),
-      deadline_(connection::deadline_after(opts.command_timeout)),
+      deadline_(deadline_for(opts, info, wire)),
       backoff_(opts.retry.wait) {}
 
 std::optional<ConnectionPool::lease> attempts::acquire(ConnectionPool& pool) {
@@ -93,7 +148,7 @@ void Client::ping() {
 
 PinnedConnection Client::pin() {
   return PinnedConnection(
-      pool_->acquire(connection::deadline_after(pool_->config().command_timeout)));
+      pool_, pool_->acquire(connection::deadline_after(pool_->config().command_timeout)));
 }
 
 }  // namespace valkey

@@ -101,6 +101,10 @@ TEST(Client, ConnectionScopedStateOnAPinnedConnection) {
   pinned.set("in-db-3", "x");
   EXPECT_EQ(pinned.get("in-db-3"), "x");
   EXPECT_EQ(c.get("in-db-3"), std::nullopt) << "the pool's other connections stay on db 0";
+  pinned = c.pin();
+  EXPECT_EQ(pinned.get("in-db-3"), std::nullopt) << "a new pin starts on db 0 again";
+  { PinnedConnection released = std::move(pinned); }
+  EXPECT_EQ(c.get("in-db-3"), std::nullopt) << "the db 3 connection never went back";
 }
 
 TEST(Client, AuthenticationAndPermissions) {
@@ -168,9 +172,9 @@ TEST(Pool, ABlockingPoolWaitsForAReturnThenGivesUp) {
     std::this_thread::sleep_for(50ms);
     held.reset();
   });
-  c.ping();  // gets the connection once it is returned
+  c.ping();  // gets a connection once the pinned one is gone
   release.join();
-  EXPECT_EQ(c.pool().stats().created, 1u) << "one connection, reused";
+  EXPECT_EQ(c.pool().stats().created, 3u) << "each pinned connection is closed, not reused";
 }
 
 TEST(Pool, IdleConnectionsAreCheckedAndReaped) {

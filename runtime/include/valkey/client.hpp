@@ -11,8 +11,10 @@
 // valkey/errors.hpp. This header includes neither Asio nor OpenSSL.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -55,6 +57,16 @@ class attempts {
   backoff_schedule backoff_;
   int made_ = 0;
 };
+
+// How long a blocking command may wait on the server by its own arguments (BLPOP's
+// timeout, XREAD's BLOCK, WAIT's timeout): zero for commands that do not block, nullopt
+// for "forever" (a timeout of 0). The client's deadline grows by that much.
+std::optional<std::chrono::milliseconds> blocking_wait(const command_info& info,
+                                                       std::span<const std::string_view> argv);
+
+// A command's deadline: options.command_timeout from now, plus blocking_wait().
+connection::time_point deadline_for(const options& opts, const command_info* info,
+                                    std::string_view wire);
 
 // The table row of a command given by its words: "CLIENT", "KILL" or "GET".
 const command_info* lookup_command(std::string_view first, std::string_view second) noexcept;
@@ -120,8 +132,9 @@ class Client : public detail::sync_command_methods<Client> {
   void ping();
 
   /// One connection to yourself, for connection-scoped state (SELECT, CLIENT TRACKING,
-  /// WATCH, blocking commands): no other thread uses it until the PinnedConnection is
-  /// gone. Commands on it are not retried.
+  /// WATCH, blocking commands): no other thread uses it, and it is closed when the
+  /// PinnedConnection is gone, so its state never reaches the pool. Commands on it are
+  /// not retried.
   PinnedConnection pin();
 
   ConnectionPool& pool() noexcept { return *pool_; }
@@ -135,10 +148,12 @@ class PinnedConnection : public detail::sync_command_methods<PinnedConnection> {
  public:
   template <class R, class A>
   R execute(const Command<R, A>& command) {
-    command_result<R> result = lease_->execute(command);
-    if (!result.ok())
+    command_result<R> result = lease_->execute(
+        command, detail::deadline_for(pool_->config(), command.info(), command.wire()));
+    if (!result.ok()) {
       detail::throw_failure(command.info(), command.wire(), result.error, result.message);
-    return std::move(result.value);
+    }
+    return detail::checked(std::move(result.value), command.info(), command.wire());
   }
 
   template <class R = Reply, resp::command_argument... Args>
@@ -151,8 +166,27 @@ class PinnedConnection : public detail::sync_command_methods<PinnedConnection> {
 
  private:
   friend class Client;
-  explicit PinnedConnection(ConnectionPool::lease lease) : lease_(std::move(lease)) {}
+  PinnedConnection(std::shared_ptr<ConnectionPool> pool, ConnectionPool::lease lease)
+      : pool_(std::move(pool)), lease_(std::move(lease)) {}
 
+ public:
+  PinnedConnection(PinnedConnection&&) noexcept = default;
+  PinnedConnection& operator=(PinnedConnection&& other) noexcept {
+    if (this != &other) {
+      if (lease_) lease_->close();  // as the destructor would
+      pool_ = std::move(other.pool_);
+      lease_ = std::move(other.lease_);
+    }
+    return *this;
+  }
+  /// Closes the connection rather than returning it: its state (SELECT, CLIENT TRACKING,
+  /// AUTH, WATCH, a name) must not leak into commands that other threads run.
+  ~PinnedConnection() {
+    if (lease_) lease_->close();
+  }
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;  // outlives the lease, even without the Client
   ConnectionPool::lease lease_;
 };
 

@@ -41,6 +41,8 @@ class ConnectionPool {
     lease& operator=(const lease&) = delete;
     ~lease();
 
+    /// False once moved from.
+    explicit operator bool() const noexcept { return connection_.has_value(); }
     connection& operator*() noexcept { return *connection_; }
     connection* operator->() noexcept { return &*connection_; }
 
