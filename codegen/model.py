@@ -27,6 +27,7 @@ ARG_TYPES = {
     "unix_seconds": ("unix-time", "integer"),
     "unix_milliseconds": ("unix-time", "integer"),
     "double": ("integer",),  # the spec says integer, the server parses a float
+    "string": ("double", "integer"),  # bounds like "(1.5" or "+inf" (ZCOUNT's min/max)
 }
 
 

@@ -42,6 +42,7 @@ TIME_TYPES = {
                           "std::chrono::duration_cast<std::chrono::milliseconds>("
                           "{}.time_since_epoch()).count()"),
     "double": ("double", "{}"),
+    "string": ("std::string_view", "{}"),
 }
 
 SCALAR_TYPES = {

@@ -94,7 +94,7 @@ TIME_CPP = {"seconds": "std::chrono::seconds", "milliseconds": "std::chrono::mil
             "seconds_double": "std::chrono::duration<double>",
             "unix_seconds": "std::chrono::system_clock::time_point",
             "unix_milliseconds": "std::chrono::system_clock::time_point",
-            "double": "double"}
+            "double": "double", "string": "std::string_view"}
 
 
 def lower_snake(name: str) -> str:
@@ -575,7 +575,7 @@ class Values:
                 d = n + 0.5
                 sel.wire = repr(d)
                 sel.cpp = f"std::chrono::duration<double>{{{d!r}}}" if at == "seconds_double" \
-                    else repr(d)
+                    else f'"{d!r}"' if at == "string" else repr(d)
         else:
             raise ValueError(t)
 

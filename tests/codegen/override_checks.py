@@ -181,7 +181,7 @@ class Mistakes(unittest.TestCase):
         self.check({"x": {"SET": {"reply": "bool", "args": {"expiration.seconds": "minutes"}}}},
                    'x.json: SET.args["expiration.seconds"]: unknown argument type \'minutes\' '
                    "(known: seconds, milliseconds, seconds_double, unix_seconds, "
-                   "unix_milliseconds, double)")
+                   "unix_milliseconds, double, string)")
 
     def test_variants(self):
         def variant(command, reply="int", **v):

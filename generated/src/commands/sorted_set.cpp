@@ -130,7 +130,7 @@ valkey::Command<std::int64_t> zcard(std::string_view key) {
   return w.finish<std::int64_t>(&valkey::detail::command_rows[368]);
 }
 
-valkey::Command<std::int64_t> zcount(std::string_view key, double min, double max) {
+valkey::Command<std::int64_t> zcount(std::string_view key, std::string_view min, std::string_view max) {
   valkey::detail::command_writer w;
   w.arg("ZCOUNT");
   w.arg(key);
@@ -451,7 +451,7 @@ valkey::Command<std::vector<std::string>> zrangebylex(std::string_view key, std:
   return w.finish<std::vector<std::string>>(&valkey::detail::command_rows[383]);
 }
 
-valkey::Command<std::vector<std::string>> zrangebyscore(std::string_view key, double min, double max, const zrangebyscore_options& options) {
+valkey::Command<std::vector<std::string>> zrangebyscore(std::string_view key, std::string_view min, std::string_view max, const zrangebyscore_options& options) {
   valkey::detail::command_writer w;
   w.arg("ZRANGEBYSCORE");
   w.arg(key);
@@ -465,7 +465,7 @@ valkey::Command<std::vector<std::string>> zrangebyscore(std::string_view key, do
   return w.finish<std::vector<std::string>>(&valkey::detail::command_rows[384]);
 }
 
-valkey::Command<std::vector<std::pair<std::string, double>>> zrangebyscore_withscores(std::string_view key, double min, double max, const zrangebyscore_withscores_options& options) {
+valkey::Command<std::vector<std::pair<std::string, double>>> zrangebyscore_withscores(std::string_view key, std::string_view min, std::string_view max, const zrangebyscore_withscores_options& options) {
   valkey::detail::command_writer w;
   w.arg("ZRANGEBYSCORE");
   w.arg(key);
@@ -553,7 +553,7 @@ valkey::Command<std::int64_t> zremrangebyrank(std::string_view key, std::int64_t
   return w.finish<std::int64_t>(&valkey::detail::command_rows[389]);
 }
 
-valkey::Command<std::int64_t> zremrangebyscore(std::string_view key, double min, double max) {
+valkey::Command<std::int64_t> zremrangebyscore(std::string_view key, std::string_view min, std::string_view max) {
   valkey::detail::command_writer w;
   w.arg("ZREMRANGEBYSCORE");
   w.arg(key);
@@ -595,7 +595,7 @@ valkey::Command<std::vector<std::string>> zrevrangebylex(std::string_view key, s
   return w.finish<std::vector<std::string>>(&valkey::detail::command_rows[392]);
 }
 
-valkey::Command<std::vector<std::string>> zrevrangebyscore(std::string_view key, double max, double min, const zrevrangebyscore_options& options) {
+valkey::Command<std::vector<std::string>> zrevrangebyscore(std::string_view key, std::string_view max, std::string_view min, const zrevrangebyscore_options& options) {
   valkey::detail::command_writer w;
   w.arg("ZREVRANGEBYSCORE");
   w.arg(key);
@@ -609,7 +609,7 @@ valkey::Command<std::vector<std::string>> zrevrangebyscore(std::string_view key,
   return w.finish<std::vector<std::string>>(&valkey::detail::command_rows[393]);
 }
 
-valkey::Command<std::vector<std::pair<std::string, double>>> zrevrangebyscore_withscores(std::string_view key, double max, double min, const zrevrangebyscore_withscores_options& options) {
+valkey::Command<std::vector<std::pair<std::string, double>>> zrevrangebyscore_withscores(std::string_view key, std::string_view max, std::string_view min, const zrevrangebyscore_withscores_options& options) {
   valkey::detail::command_writer w;
   w.arg("ZREVRANGEBYSCORE");
   w.arg(key);

@@ -63,7 +63,7 @@ valkey::Command<std::int64_t> zcard(std::string_view key);
 
 /// ZCOUNT: Returns the count of members in a sorted set that have scores within a range.
 /// Complexity: O(log(N)) with N being the number of elements in the sorted set. Since 2.0.0.
-valkey::Command<std::int64_t> zcount(std::string_view key, double min, double max);
+valkey::Command<std::int64_t> zcount(std::string_view key, std::string_view min, std::string_view max);
 
 /// ZDIFF: Returns the difference between multiple sorted sets.
 /// Complexity: O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set. Since 6.2.0.
@@ -202,7 +202,7 @@ struct zrangebyscore_options {
 /// ZRANGEBYSCORE: Returns members in a sorted set within a range of scores.
 /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 1.0.5.
 [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-valkey::Command<std::vector<std::string>> zrangebyscore(std::string_view key, double min, double max, const zrangebyscore_options& options = {});
+valkey::Command<std::vector<std::string>> zrangebyscore(std::string_view key, std::string_view min, std::string_view max, const zrangebyscore_options& options = {});
 
 struct zrangebyscore_withscores_options {
   std::optional<valkey::cmd::zrangebyscore_limit> limit{};
@@ -211,7 +211,7 @@ struct zrangebyscore_withscores_options {
 /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 1.0.5.
 /// Variant of zrangebyscore() whose reply is pairs<string,double>.
 [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-valkey::Command<std::vector<std::pair<std::string, double>>> zrangebyscore_withscores(std::string_view key, double min, double max, const zrangebyscore_withscores_options& options = {});
+valkey::Command<std::vector<std::pair<std::string, double>>> zrangebyscore_withscores(std::string_view key, std::string_view min, std::string_view max, const zrangebyscore_withscores_options& options = {});
 
 struct zrangestore_limit {
   std::int64_t offset{};
@@ -249,7 +249,7 @@ valkey::Command<std::int64_t> zremrangebyrank(std::string_view key, std::int64_t
 
 /// ZREMRANGEBYSCORE: Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.
 /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation. Since 1.2.0.
-valkey::Command<std::int64_t> zremrangebyscore(std::string_view key, double min, double max);
+valkey::Command<std::int64_t> zremrangebyscore(std::string_view key, std::string_view min, std::string_view max);
 
 /// ZREVRANGE: Returns members in a sorted set within a range of indexes in reverse order.
 /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned. Since 1.2.0.
@@ -284,7 +284,7 @@ struct zrevrangebyscore_options {
 /// ZREVRANGEBYSCORE: Returns members in a sorted set within a range of scores in reverse order.
 /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 2.2.0.
 [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-valkey::Command<std::vector<std::string>> zrevrangebyscore(std::string_view key, double max, double min, const zrevrangebyscore_options& options = {});
+valkey::Command<std::vector<std::string>> zrevrangebyscore(std::string_view key, std::string_view max, std::string_view min, const zrevrangebyscore_options& options = {});
 
 struct zrevrangebyscore_withscores_options {
   std::optional<valkey::cmd::zrevrangebyscore_limit> limit{};
@@ -293,7 +293,7 @@ struct zrevrangebyscore_withscores_options {
 /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 2.2.0.
 /// Variant of zrevrangebyscore() whose reply is pairs<string,double>.
 [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-valkey::Command<std::vector<std::pair<std::string, double>>> zrevrangebyscore_withscores(std::string_view key, double max, double min, const zrevrangebyscore_withscores_options& options = {});
+valkey::Command<std::vector<std::pair<std::string, double>>> zrevrangebyscore_withscores(std::string_view key, std::string_view max, std::string_view min, const zrevrangebyscore_withscores_options& options = {});
 
 /// ZREVRANK: Returns the index of a member in a sorted set ordered by descending scores.
 /// Complexity: O(log(N)). Since 2.0.0.

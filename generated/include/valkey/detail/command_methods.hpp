@@ -2474,7 +2474,7 @@ class sync_command_methods {
 
   /// ZCOUNT: Returns the count of members in a sorted set that have scores within a range.
   /// Complexity: O(log(N)) with N being the number of elements in the sorted set. Since 2.0.0.
-  auto zcount(std::string_view key, double min, double max) {
+  auto zcount(std::string_view key, std::string_view min, std::string_view max) {
     return self().execute(valkey::cmd::zcount(key, min, max));
   }
 
@@ -2601,7 +2601,7 @@ class sync_command_methods {
   /// ZRANGEBYSCORE: Returns members in a sorted set within a range of scores.
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 1.0.5.
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-  auto zrangebyscore(std::string_view key, double min, double max, const valkey::cmd::zrangebyscore_options& options = {}) {
+  auto zrangebyscore(std::string_view key, std::string_view min, std::string_view max, const valkey::cmd::zrangebyscore_options& options = {}) {
     return self().execute(valkey::cmd::zrangebyscore(key, min, max, options));
   }
 
@@ -2609,7 +2609,7 @@ class sync_command_methods {
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 1.0.5.
   /// Variant of zrangebyscore() whose reply is pairs<string,double>.
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-  auto zrangebyscore_withscores(std::string_view key, double min, double max, const valkey::cmd::zrangebyscore_withscores_options& options = {}) {
+  auto zrangebyscore_withscores(std::string_view key, std::string_view min, std::string_view max, const valkey::cmd::zrangebyscore_withscores_options& options = {}) {
     return self().execute(valkey::cmd::zrangebyscore_withscores(key, min, max, options));
   }
 
@@ -2652,7 +2652,7 @@ class sync_command_methods {
 
   /// ZREMRANGEBYSCORE: Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation. Since 1.2.0.
-  auto zremrangebyscore(std::string_view key, double min, double max) {
+  auto zremrangebyscore(std::string_view key, std::string_view min, std::string_view max) {
     return self().execute(valkey::cmd::zremrangebyscore(key, min, max));
   }
 
@@ -2681,7 +2681,7 @@ class sync_command_methods {
   /// ZREVRANGEBYSCORE: Returns members in a sorted set within a range of scores in reverse order.
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 2.2.0.
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-  auto zrevrangebyscore(std::string_view key, double max, double min, const valkey::cmd::zrevrangebyscore_options& options = {}) {
+  auto zrevrangebyscore(std::string_view key, std::string_view max, std::string_view min, const valkey::cmd::zrevrangebyscore_options& options = {}) {
     return self().execute(valkey::cmd::zrevrangebyscore(key, max, min, options));
   }
 
@@ -2689,7 +2689,7 @@ class sync_command_methods {
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 2.2.0.
   /// Variant of zrevrangebyscore() whose reply is pairs<string,double>.
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-  auto zrevrangebyscore_withscores(std::string_view key, double max, double min, const valkey::cmd::zrevrangebyscore_withscores_options& options = {}) {
+  auto zrevrangebyscore_withscores(std::string_view key, std::string_view max, std::string_view min, const valkey::cmd::zrevrangebyscore_withscores_options& options = {}) {
     return self().execute(valkey::cmd::zrevrangebyscore_withscores(key, max, min, options));
   }
 
@@ -6280,7 +6280,7 @@ class async_command_methods {
   /// ZCOUNT: Returns the count of members in a sorted set that have scores within a range.
   /// Complexity: O(log(N)) with N being the number of elements in the sorted set. Since 2.0.0.
   template <class CompletionToken>
-  auto zcount(std::string_view key, double min, double max, CompletionToken&& token) {
+  auto zcount(std::string_view key, std::string_view min, std::string_view max, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zcount(key, min, max), std::forward<CompletionToken>(token));
   }
 
@@ -6478,13 +6478,13 @@ class async_command_methods {
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 1.0.5.
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-  auto zrangebyscore(std::string_view key, double min, double max, const valkey::cmd::zrangebyscore_options& options, CompletionToken&& token) {
+  auto zrangebyscore(std::string_view key, std::string_view min, std::string_view max, const valkey::cmd::zrangebyscore_options& options, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrangebyscore(key, min, max, options), std::forward<CompletionToken>(token));
   }
 
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-  auto zrangebyscore(std::string_view key, double min, double max, CompletionToken&& token) {
+  auto zrangebyscore(std::string_view key, std::string_view min, std::string_view max, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrangebyscore(key, min, max, {}), std::forward<CompletionToken>(token));
   }
 
@@ -6493,13 +6493,13 @@ class async_command_methods {
   /// Variant of zrangebyscore() whose reply is pairs<string,double>.
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-  auto zrangebyscore_withscores(std::string_view key, double min, double max, const valkey::cmd::zrangebyscore_withscores_options& options, CompletionToken&& token) {
+  auto zrangebyscore_withscores(std::string_view key, std::string_view min, std::string_view max, const valkey::cmd::zrangebyscore_withscores_options& options, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrangebyscore_withscores(key, min, max, options), std::forward<CompletionToken>(token));
   }
 
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `BYSCORE` argument")]]
-  auto zrangebyscore_withscores(std::string_view key, double min, double max, CompletionToken&& token) {
+  auto zrangebyscore_withscores(std::string_view key, std::string_view min, std::string_view max, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrangebyscore_withscores(key, min, max, {}), std::forward<CompletionToken>(token));
   }
 
@@ -6554,7 +6554,7 @@ class async_command_methods {
   /// ZREMRANGEBYSCORE: Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation. Since 1.2.0.
   template <class CompletionToken>
-  auto zremrangebyscore(std::string_view key, double min, double max, CompletionToken&& token) {
+  auto zremrangebyscore(std::string_view key, std::string_view min, std::string_view max, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zremrangebyscore(key, min, max), std::forward<CompletionToken>(token));
   }
 
@@ -6593,13 +6593,13 @@ class async_command_methods {
   /// Complexity: O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)). Since 2.2.0.
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-  auto zrevrangebyscore(std::string_view key, double max, double min, const valkey::cmd::zrevrangebyscore_options& options, CompletionToken&& token) {
+  auto zrevrangebyscore(std::string_view key, std::string_view max, std::string_view min, const valkey::cmd::zrevrangebyscore_options& options, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrevrangebyscore(key, max, min, options), std::forward<CompletionToken>(token));
   }
 
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-  auto zrevrangebyscore(std::string_view key, double max, double min, CompletionToken&& token) {
+  auto zrevrangebyscore(std::string_view key, std::string_view max, std::string_view min, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrevrangebyscore(key, max, min, {}), std::forward<CompletionToken>(token));
   }
 
@@ -6608,13 +6608,13 @@ class async_command_methods {
   /// Variant of zrevrangebyscore() whose reply is pairs<string,double>.
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-  auto zrevrangebyscore_withscores(std::string_view key, double max, double min, const valkey::cmd::zrevrangebyscore_withscores_options& options, CompletionToken&& token) {
+  auto zrevrangebyscore_withscores(std::string_view key, std::string_view max, std::string_view min, const valkey::cmd::zrevrangebyscore_withscores_options& options, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrevrangebyscore_withscores(key, max, min, options), std::forward<CompletionToken>(token));
   }
 
   template <class CompletionToken>
   [[deprecated("deprecated since 6.2.0; use `ZRANGE` with the `REV` and `BYSCORE` arguments")]]
-  auto zrevrangebyscore_withscores(std::string_view key, double max, double min, CompletionToken&& token) {
+  auto zrevrangebyscore_withscores(std::string_view key, std::string_view max, std::string_view min, CompletionToken&& token) {
     return self().async_execute(valkey::cmd::zrevrangebyscore_withscores(key, max, min, {}), std::forward<CompletionToken>(token));
   }
 
