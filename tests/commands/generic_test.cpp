@@ -457,7 +457,8 @@ TEST_F(GenericCommandTest, SortByAndGetPatterns) {
     c.set(p + "name_3", "three");  // no name_2: GET gives a null
     c.hset(p + "h_2", {{"f", "two"}});
     const opt_strings by = c.sort(p + "ids", {.by_pattern = p + "w_*"});
-    const std::vector<std::string_view> gets{"#", p + "name_*"};
+    const std::string name_pattern = p + "name_*";  // outlives the views below
+    const std::vector<std::string_view> gets{"#", name_pattern};
     const std::string hash_get = p + "h_*->f";
     const opt_strings with_get = c.sort(p + "ids", {.by_pattern = p + "w_*", .get_pattern = gets});
     const opt_strings by_hash =
