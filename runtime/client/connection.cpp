@@ -51,6 +51,7 @@ std::optional<connection> connection::try_connect(const options& opts, std::erro
       case protocol::handshake::status::done:
         c.info_ = hs.info();
         c.last_used_ = clock::now();
+        if (opts.on_connect) opts.on_connect(c);
         return c;
       case protocol::handshake::status::failed:
         ec = hs.error();

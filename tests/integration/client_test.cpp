@@ -127,6 +127,31 @@ TEST(Client, AuthenticationAndPermissions) {
   EXPECT_THROW(reader.set("k", "v"), NoPermissionError);
 }
 
+TEST(Client, TheConnectHookRunsOnEveryNewConnection) {
+  Server server({.name = "client-hook"});
+  options o = local(server);
+  o.pool.max_connections = 2;
+  std::atomic<int> hooked{0};
+  o.on_connect = [&](connection& c) {
+    ++hooked;
+    const auto named = c.execute(cmd::client_setname("hooked"));
+    if (!named.ok()) throw ConnectionError(named.error, named.message);
+  };
+  Client c(o);
+  EXPECT_EQ(c.client_getname(), "hooked");
+  PinnedConnection a = c.pin();
+  PinnedConnection b = c.pin();
+  EXPECT_EQ(a.client_getname(), "hooked");
+  EXPECT_EQ(b.client_getname(), "hooked");
+  EXPECT_EQ(hooked, static_cast<int>(c.pool().stats().created));
+
+  options failing = local(server);
+  failing.on_connect = [](connection&) { throw ConfigError("the hook refused"); };
+  Client refused(failing);
+  EXPECT_THROW(refused.ping(), ConfigError);
+  EXPECT_EQ(refused.pool().stats().open, 0u) << "the failed connection holds no slot";
+}
+
 TEST(Client, ConnectionRefusedIsAConnectionError) {
   std::uint16_t port = 0;
   {

@@ -16,6 +16,8 @@
 
 namespace valkey {
 
+class connection;
+
 /// What a credential provider returns, asked before every handshake (so rotated
 /// passwords and short-lived tokens work after a reconnect).
 struct credentials {
@@ -111,6 +113,10 @@ struct options {
   bool set_lib_info = true;           ///< CLIENT SETINFO LIB-NAME valkey-cpp, LIB-VER <version>
   std::string lib_name_suffix{};      ///< appended as "valkey-cpp(<suffix>)", e.g. a framework
   bool client_capa_redirect = false;  ///< CLIENT CAPA redirect (for replicas, Valkey 8)
+  /// Run on every new connection right after the handshake, before any command uses
+  /// it: CLIENT TRACKING, SCRIPT LOAD, a per-connection CONFIG. What it throws fails the
+  /// connect (and reaches the caller of the command that needed the connection).
+  std::function<void(connection&)> on_connect{};
 
   // How long.
   std::chrono::milliseconds connect_timeout{5000};  ///< TCP/TLS connect and handshake; 0: none
