@@ -47,6 +47,10 @@ void record_command(const command_info* info, std::string_view wire) {
   log().names.insert(std::move(name));
 }
 
+std::string unprefixed(const std::string& prefix, const std::string& name) {
+  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : "<" + name + ">";
+}
+
 Server& CommandTest::server() {
   // Lives until the process ends; its destructor stops the server.
   static Server shared({.name = "commands", .config = {"enable-debug-command yes"}});

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -65,6 +66,16 @@ class TestClient : public detail::sync_command_methods<TestClient> {
  private:
   Client client_;
 };
+
+/// "{r2}:name" -> "name": replies that name keys compare equal across protocols. A name
+/// without the prefix comes back marked, "<name>", so that it cannot pass unnoticed.
+std::string unprefixed(const std::string& prefix, const std::string& name);
+/// The same for the key of a pop reply (list_pop_result, zset_mpop_result, ...).
+template <class Popped>
+std::optional<Popped> unprefixed(const std::string& prefix, std::optional<Popped> popped) {
+  if (popped) popped->key = unprefixed(prefix, popped->key);
+  return popped;
+}
 
 /// One server for the whole test binary (started on first use), FLUSHALL before each
 /// test, and a client per protocol.

@@ -35,11 +35,6 @@ std::chrono::system_clock::time_point far_millisecond(std::int64_t plus = 0) {
   return std::chrono::system_clock::time_point{std::chrono::milliseconds{kFarMillis + plus}};
 }
 
-// "{r2}:name" -> "name", so that results of both protocols compare equal.
-std::string unprefixed(const std::string& p, const std::string& name) {
-  return name.rfind(p, 0) == 0 ? name.substr(p.size()) : "<foreign>" + name;
-}
-
 strings unprefixed_sorted(const std::string& p, const strings& names) {
   strings out;
   for (const std::string& name : names) out.push_back(unprefixed(p, name));

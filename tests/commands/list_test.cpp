@@ -14,19 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using strings = std::vector<std::string>;
 
-class ListCommandTest : public CommandTest {
- protected:
-  /// `k` without the protocol's key prefix, so that replies naming keys compare equal.
-  static std::string unprefixed(const std::string& p, const std::string& k) {
-    return k.rfind(p, 0) == 0 ? k.substr(p.size()) : "<" + k + ">";
-  }
-  /// The same for the key of a pop reply (list_pop_result, list_mpop_result).
-  template <class Popped>
-  static std::optional<Popped> unprefixed(const std::string& p, std::optional<Popped> popped) {
-    if (popped) popped->key = unprefixed(p, popped->key);
-    return popped;
-  }
-};
+class ListCommandTest : public CommandTest {};
 
 TEST_F(ListCommandTest, PushesAndRangesKeepTheirOrder) {
   const auto r = in_both([](TestClient& c, const std::string& p) {

@@ -23,18 +23,13 @@ namespace {
 using strings = std::vector<std::string>;
 using counts = std::vector<std::pair<std::string, std::int64_t>>;
 
-// "{r2}:name" -> "name", so that results of both protocols compare equal.
-std::string unprefixed(const std::string& p, const std::string& name) {
-  return name.rfind(p, 0) == 0 ? name.substr(p.size()) : "<foreign>" + name;
-}
-
 strings unprefixed_sorted(const std::string& p, strings names) {
   for (std::string& name : names) name = unprefixed(p, name);
   std::sort(names.begin(), names.end());
   return names;
 }
 
-counts unprefixed(const std::string& p, counts pairs) {
+counts unprefixed_counts(const std::string& p, counts pairs) {
   for (auto& [name, n] : pairs) name = unprefixed(p, name);
   return pairs;
 }
@@ -105,7 +100,7 @@ TEST_F(PubSubCommandTest, PubsubChannelsAndNumsub) {
     const counts numsub = c.pubsub_numsub({.channel = {p + "a", p + "b", p + "none"}});
     const counts numsub_none = c.pubsub_numsub();
     return std::tuple(unprefixed_sorted(p, mine), unprefixed_sorted(p, some), every.size(),
-                      unprefixed(p, numsub), numsub_none);
+                      unprefixed_counts(p, numsub), numsub_none);
   });
   EXPECT_EQ(r, std::tuple(strings{"a", "b"}, strings{"b"}, std::size_t{4},
                           counts{{"a", 2}, {"b", 1}, {"none", 0}}, counts{}));
@@ -134,7 +129,7 @@ TEST_F(PubSubCommandTest, SpublishAndShardChannels) {
     // Shard channels are not plain channels.
     const strings plain = c.pubsub_channels({.pattern = p + "*"});
     return std::tuple(to_s1, to_nobody, unprefixed_sorted(p, mine), unprefixed_sorted(p, some),
-                      every.size(), unprefixed(p, numsub), numsub_none, plain);
+                      every.size(), unprefixed_counts(p, numsub), numsub_none, plain);
   });
   EXPECT_EQ(
       r, std::tuple(std::int64_t{2}, std::int64_t{0}, strings{"s1", "s2"}, strings{"s2"},

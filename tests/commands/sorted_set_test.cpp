@@ -37,16 +37,6 @@ class SortedSetCommandTest : public CommandTest {
     std::sort(v.begin(), v.end());
     return v;
   }
-  /// `k` without the protocol's key prefix, so that replies naming keys compare equal.
-  static std::string unprefixed(const std::string& p, const std::string& k) {
-    return k.rfind(p, 0) == 0 ? k.substr(p.size()) : "<" + k + ">";
-  }
-  /// The same for the key of a pop reply (zset_pop_result, zset_mpop_result).
-  template <class Popped>
-  static std::optional<Popped> unprefixed(const std::string& p, std::optional<Popped> popped) {
-    if (popped) popped->key = unprefixed(p, popped->key);
-    return popped;
-  }
 };
 
 TEST_F(SortedSetCommandTest, ZaddZcardZscoreAndZmscore) {
