@@ -129,14 +129,14 @@ def holds_itself(structs) -> list[str]:
     held = {s.name: {inner for f in s.fields for inner in _held(f.type)} for s in structs}
 
     def reaches(start: str) -> bool:
-        seen, todo = set(), list(held[start])
-        while todo:
-            name = todo.pop()
+        seen, pending = set(), list(held[start])
+        while pending:
+            name = pending.pop()
             if name == start:
                 return True
             if name not in seen:
                 seen.add(name)
-                todo.extend(held[name])
+                pending.extend(held[name])
         return False
 
     return sorted(name for name in held if reaches(name))

@@ -1,13 +1,14 @@
 #include "valkey/client.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <thread>
 #include <vector>
 
 #include "valkey/commands/connection.hpp"
+
+#include "core/ascii.hpp"
 
 namespace valkey {
 
@@ -19,13 +20,6 @@ std::string name_of(const command_info* info, std::string_view wire) {
   if (info != nullptr) return std::string(info->name);
   const auto argv = split_wire(wire);
   return argv.empty() ? std::string("command") : std::string(argv[0]);
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 bool is_decoding_error(std::error_code ec) noexcept {

@@ -16,6 +16,8 @@
 #include "valkey/errors.hpp"
 #include "valkey/options.hpp"
 
+#include "core/ascii.hpp"
+
 namespace valkey {
 namespace {
 
@@ -31,15 +33,8 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
+using detail::ascii_lower;
+using detail::iequals;
 
 bool icontains(std::string_view haystack, std::string_view needle) {
   for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
@@ -49,8 +44,8 @@ bool icontains(std::string_view haystack, std::string_view needle) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alnum(char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'z'); }
-bool is_hex(char c) { return is_digit(c) || (lower(c) >= 'a' && lower(c) <= 'f'); }
+bool is_alnum(char c) { return is_digit(c) || (ascii_lower(c) >= 'a' && ascii_lower(c) <= 'z'); }
+bool is_hex(char c) { return is_digit(c) || (ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f'); }
 
 bool all_digits(std::string_view s) {
   for (const char c : s) {
@@ -68,7 +63,7 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view s, std::uint64_t ma
   return value;
 }
 
-int hex_value(char c) { return is_digit(c) ? c - '0' : lower(c) - 'a' + 10; }
+int hex_value(char c) { return is_digit(c) ? c - '0' : ascii_lower(c) - 'a' + 10; }
 
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;
