@@ -35,6 +35,10 @@ class category final : public std::error_category {
       case errc::authentication_failed: return "authentication failed";
       case errc::handshake_failed: return "connection handshake failed";
       case errc::invalid_config: return "invalid configuration";
+      case errc::unexpected_reply: return "a reply came that no request was waiting for";
+      case errc::client_closed: return "the client is closed";
+      case errc::needs_dedicated_connection:
+        return "the command changes the connection's state: run it on a dedicated connection";
     }
     return "unknown valkey error";
   }

@@ -193,6 +193,8 @@ std::exception_ptr make_error(std::error_code code, std::string_view command,
     case errc::invalid_config: return std::make_exception_ptr(ConfigError(std::move(message)));
     case errc::connection_closed:
     case errc::handshake_failed:
+    case errc::unexpected_reply:
+    case errc::client_closed:
       return std::make_exception_ptr(ConnectionError(code, std::move(message)));
     default: break;
   }

@@ -38,12 +38,15 @@ enum class errc {
 
   // Connections and clients. Operating-system and TLS failures keep their own codes
   // (std::errc, asio::error, asio::ssl::error).
-  connection_closed = 300,  ///< the server closed the connection
-  timeout,                  ///< a connect or command deadline passed
-  pool_exhausted,           ///< no free connection in the pool (in time)
-  authentication_failed,    ///< the server refused the credentials (WRONGPASS, ...)
-  handshake_failed,         ///< a handshake step (HELLO, SELECT, ...) was refused
-  invalid_config,           ///< a bad URL or option
+  connection_closed = 300,     ///< the server closed the connection
+  timeout,                     ///< a connect or command deadline passed
+  pool_exhausted,              ///< no free connection in the pool (in time)
+  authentication_failed,       ///< the server refused the credentials (WRONGPASS, ...)
+  handshake_failed,            ///< a handshake step (HELLO, SELECT, ...) was refused
+  invalid_config,              ///< a bad URL or option
+  unexpected_reply,            ///< a reply came that no request was waiting for
+  client_closed,               ///< the client was closed before the request completed
+  needs_dedicated_connection,  ///< MULTI, WATCH, SUBSCRIBE... on a shared connection
 };
 
 const std::error_category& error_category() noexcept;
