@@ -113,13 +113,6 @@ void attempts::retry_or_throw(const attempt_failure& failure, const std::string&
   std::this_thread::sleep_for(wait);
 }
 
-const command_info* lookup_command(std::string_view first, std::string_view second) noexcept {
-  if (!second.empty()) {
-    if (const command_info* sub = find_command(first, second)) return sub;
-  }
-  return find_command(first);
-}
-
 void throw_failure(const command_info* info, std::string_view wire, std::error_code error,
                    const std::string& message) {
   throw_error(error, name_of(info, wire), message);

@@ -79,6 +79,10 @@ void validate(const options& o) {
   check_keepalive(o.keepalive);
 
   if (o.pool.max_connections == 0) fail("pool.max_connections", "0 is under 1");
+  if (o.async.max_in_flight == 0) fail("async.max_in_flight", "0 is under 1");
+  if (o.async.max_blocking_connections == 0) {
+    fail("async.max_blocking_connections", "0 is under 1");
+  }
   check_not_negative("pool.wait_timeout", o.pool.wait_timeout);
   check_not_negative("pool.health_check_interval", o.pool.health_check_interval);
   check_not_negative("pool.idle_timeout", o.pool.idle_timeout);

@@ -25,4 +25,11 @@ std::vector<std::string_view> split_wire(std::string_view wire) {
   return argv;
 }
 
+const command_info* lookup_command(std::string_view first, std::string_view second) noexcept {
+  if (!second.empty()) {
+    if (const command_info* sub = find_command(first, second)) return sub;
+  }
+  return find_command(first);
+}
+
 }  // namespace valkey::detail

@@ -1,7 +1,5 @@
 #include "net/stream.hpp"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -12,7 +10,6 @@
 #include <limits>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -25,15 +22,13 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/local/stream_protocol.hpp>
 #include <asio/ssl/context.hpp>
-#include <asio/ssl/error.hpp>
 #include <asio/ssl/stream.hpp>
 #include <asio/write.hpp>
 #pragma GCC diagnostic pop
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "valkey/error.hpp"
 
+#include "net/socket_setup.hpp"
 #include "net/tls_context.hpp"
 
 namespace valkey::net {
@@ -46,15 +41,6 @@ using time_point = stream::time_point;
 using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol::socket;
 using tls_socket = asio::ssl::stream<tcp::socket>;
-
-// Asio reports OS errors in a category of its own; in std::system_category they compare
-// equal to std::errc values (std::errc::connection_refused).
-std::error_code portable(const std::error_code& ec) {
-  if (ec.category() == asio::error::get_system_category()) {
-    return {ec.value(), std::system_category()};
-  }
-  return ec;
-}
 
 // How one asynchronous operation ended.
 struct outcome {
@@ -100,14 +86,6 @@ class io_runner {
   // Keeps run_one_until() from returning at once when no operation is pending.
   asio::executor_work_guard<asio::io_context::executor_type> work_{io_.get_executor()};
 };
-
-// The end of the stream, however the socket says it.
-std::error_code normalize(const std::error_code& ec) {
-  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
-    return errc::connection_closed;
-  }
-  return ec;
-}
 
 template <class Socket>
 class socket_stream final : public stream {
@@ -223,28 +201,10 @@ class socket_stream final : public stream {
   Socket socket_;
 };
 
-std::string endpoint_text(const tcp::endpoint& e) {
-  const std::string address = e.address().to_string();
-  const std::string port = std::to_string(e.port());
-  return e.address().is_v6() ? "[" + address + "]:" + port : address + ":" + port;
-}
-
-std::string host_port(const std::string& host, std::uint16_t port) {
-  const bool v6 = host.find(':') != std::string::npos;
-  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
-// Name resolution on a thread of its own, so that the deadline holds even when the
-// system resolver hangs: a lookup that is late is abandoned, not awaited. Addresses
-// need no lookup.
+// Waits for start_resolve() until the deadline: a lookup that is late is abandoned, not
+// awaited (its thread finishes alone, into `state`).
 std::error_code resolve(const std::string& host, std::uint16_t port, time_point deadline,
                         std::vector<tcp::endpoint>& endpoints) {
-  std::error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  if (!ec) {
-    endpoints.emplace_back(address, port);
-    return {};
-  }
   struct lookup {
     std::mutex mutex{};
     std::condition_variable finished{};
@@ -253,24 +213,13 @@ std::error_code resolve(const std::string& host, std::uint16_t port, time_point 
     std::vector<tcp::endpoint> endpoints{};
   };
   auto state = std::make_shared<lookup>();
-  try {
-    std::thread([state, host, port] {
-      asio::io_context io;
-      tcp::resolver resolver(io);
-      std::error_code lookup_ec;
-      const auto results =
-          resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service, lookup_ec);
-      std::vector<tcp::endpoint> found;
-      for (const auto& entry : results) found.push_back(entry.endpoint());
-      const std::lock_guard lock(state->mutex);
-      state->ec = portable(lookup_ec);
-      state->endpoints = std::move(found);
-      state->done = true;
-      state->finished.notify_one();
-    }).detach();
-  } catch (const std::system_error& e) {
-    return e.code();
-  }
+  start_resolve(host, port, [state](std::error_code ec, std::vector<tcp::endpoint> found) {
+    const std::lock_guard lock(state->mutex);
+    state->ec = ec;
+    state->endpoints = std::move(found);
+    state->done = true;
+    state->finished.notify_one();
+  });
   std::unique_lock lock(state->mutex);
   const auto done = [&] { return state->done; };
   if (deadline == time_point::max()) {
@@ -278,35 +227,8 @@ std::error_code resolve(const std::string& host, std::uint16_t port, time_point 
   } else if (!state->finished.wait_until(lock, deadline, done)) {
     return errc::timeout;
   }
-  if (!state->ec && state->endpoints.empty()) return asio::error::host_not_found;
   endpoints = std::move(state->endpoints);
   return state->ec;
-}
-
-// `non_blocking` for the direct writes of write_all() (TLS writes go through OpenSSL).
-std::error_code configure_tcp(tcp::socket& socket, const keepalive_options& keepalive,
-                              bool non_blocking) {
-  std::error_code ec;
-  socket.set_option(tcp::no_delay(true), ec);
-  if (!ec && non_blocking) socket.non_blocking(true, ec);
-  ec = portable(ec);
-  const auto set = [&](int level, int name, std::int64_t value) {
-    const int v =
-        static_cast<int>(std::clamp<std::int64_t>(value, 0, std::numeric_limits<int>::max()));
-    if (!ec && ::setsockopt(socket.native_handle(), level, name, &v, sizeof v) != 0) {
-      ec = std::error_code(errno, std::system_category());
-    }
-  };
-  if (keepalive.enabled) {
-    set(SOL_SOCKET, SO_KEEPALIVE, 1);
-    set(IPPROTO_TCP, TCP_KEEPIDLE, keepalive.idle.count());
-    set(IPPROTO_TCP, TCP_KEEPINTVL, keepalive.interval.count());
-    set(IPPROTO_TCP, TCP_KEEPCNT, keepalive.count);
-  }
-  if (keepalive.user_timeout.count() > 0) {
-    set(IPPROTO_TCP, TCP_USER_TIMEOUT, keepalive.user_timeout.count());
-  }
-  return ec;
 }
 
 // Tries each address of opts.host in turn until one accepts or the deadline passes.
@@ -316,29 +238,22 @@ std::error_code connect_tcp(Stream& s, tcp::socket& socket, const options& opts,
   const std::string where = host_port(opts.host, opts.port);
   std::vector<tcp::endpoint> endpoints;
   if (std::error_code ec = resolve(opts.host, opts.port, deadline, endpoints)) {
-    message = "resolve " + where + ": " + ec.message();
+    message = resolve_message(where, ec);
     return ec;
   }
   std::error_code ec;
-  std::string failures;
+  connect_attempts attempts(where, endpoints.size());
   for (const tcp::endpoint& endpoint : endpoints) {
     s.close();
     ec = s.run([&](record done) { socket.async_connect(endpoint, done); }, deadline).ec;
-    if (!ec) break;
-    // A name that resolved to several addresses: say which address failed how.
-    if (!failures.empty()) failures += "; ";
-    if (endpoints.size() > 1) failures += endpoint_text(endpoint) + " ";
-    failures += ec.message();
-    if (ec == errc::timeout) break;
+    if (!ec || attempts.failed(endpoint, ec)) break;
   }
   if (ec) {
-    message = "connect to " + where + ": " + failures;
+    message = attempts.message();
     return ec;
   }
-  if ((ec = configure_tcp(socket, opts.keepalive, !Stream::is_tls))) {
-    message = "socket options for " + where + " (TCP_NODELAY, keepalive): " + ec.message();
-  }
-  return ec;
+  // Non-blocking for the direct writes of write_all() (TLS writes go through OpenSSL).
+  return configure_tcp(socket, opts.keepalive, !Stream::is_tls, where, message);
 }
 
 std::unique_ptr<stream> open_tcp(const options& opts, time_point deadline, std::error_code& ec,
@@ -352,17 +267,15 @@ std::unique_ptr<stream> open_tcp(const options& opts, time_point deadline, std::
 std::unique_ptr<stream> open_unix(const options& opts, time_point deadline, std::error_code& ec,
                                   std::string& message) {
   auto s = std::make_unique<socket_stream<unix_socket>>(opts.unix_path);
-  // sockaddr_un has room for 107 bytes of path.
-  if (opts.unix_path.size() >= sizeof(sockaddr_un::sun_path)) {
-    ec = std::make_error_code(std::errc::filename_too_long);
-  } else {
+  ec = check_unix_path(opts.unix_path);
+  if (!ec) {
     const asio::local::stream_protocol::endpoint endpoint(opts.unix_path);
     ec = s->run([&](record done) { s->socket().async_connect(endpoint, done); }, deadline).ec;
     if (!ec) s->socket().non_blocking(true, ec);  // for the direct writes of write_all()
     ec = portable(ec);
   }
   if (!ec) return s;
-  message = "connect to " + opts.unix_path + ": " + ec.message();
+  message = connect_message(opts.unix_path, ec);
   return nullptr;
 }
 
@@ -373,22 +286,11 @@ std::unique_ptr<stream> open_tls(const options& opts, std::shared_ptr<asio::ssl:
   tls_socket& socket = s->socket();
   ec = connect_tcp(*s, socket.next_layer(), opts, deadline, message);
   if (ec) return nullptr;
-  // SNI carries host names only. (SSL_set_tlsext_host_name is a macro with a C cast.)
-  const std::string name(tls_peer_name(opts.tls, opts.host));
-  if (!is_ip_address(name) &&
-      ::SSL_ctrl(socket.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(name.c_str())) != 1) {
-    ec = asio::ssl::error::unspecified_system_error;
-    message = "TLS server name " + name + ": not accepted as SNI";
-    return nullptr;
-  }
+  ec = set_server_name(socket.native_handle(), opts, message);
+  if (ec) return nullptr;
   ec = s->run([&](record done) { socket.async_handshake(tls_socket::client, done); }, deadline).ec;
   if (!ec) return s;
-  message = "TLS handshake with " + where + ": " + normalize(ec).message();
-  // Name what verification refused: "hostname mismatch", "certificate has expired".
-  const long verify = ::SSL_get_verify_result(socket.native_handle());
-  if (verify != X509_V_OK) message += std::string(": ") + ::X509_verify_cert_error_string(verify);
-  ec = normalize(ec);
+  ec = handshake_failure(socket.native_handle(), where, ec, message);
   return nullptr;
 }
 

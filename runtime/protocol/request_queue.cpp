@@ -144,6 +144,17 @@ std::size_t request_queue::take_writes(std::string& out, std::size_t max_bytes,
   return taken;
 }
 
+queued_request* request_queue::pop_queued() noexcept {
+  while (!queued_->empty()) {
+    queued_request* r = queued_->pop_front();
+    if (r == nullptr) continue;
+    --live_queued_;
+    r->state_ = queued_request::state::idle;
+    return r;
+  }
+  return nullptr;
+}
+
 request_queue::input_status request_queue::on_input(std::string_view& input, completion_list& done,
                                                     std::vector<resp::Reply>& pushes) {
   if (error_) return input_status::failed;

@@ -68,9 +68,6 @@ std::optional<std::chrono::milliseconds> blocking_wait(const command_info& info,
 connection::time_point deadline_for(const options& opts, const command_info* info,
                                     std::string_view wire);
 
-// The table row of a command given by its words: "CLIENT", "KILL" or "GET".
-const command_info* lookup_command(std::string_view first, std::string_view second) noexcept;
-
 // Throws the exception for a failed command_result.
 [[noreturn]] void throw_failure(const command_info* info, std::string_view wire,
                                 std::error_code error, const std::string& message);
@@ -83,15 +80,6 @@ R&& checked(R&& value, const command_info* info, std::string_view wire) {
     if (value.is_error()) throw_failure(info, wire, errc::server_error, std::string(value.str()));
   }
   return std::forward<R>(value);
-}
-
-template <class R, class A>
-Command<R, A> with_table_row(Command<R, A> command) {
-  if (command.info() != nullptr) return command;
-  const auto argv = command.argv();
-  const command_info* info =
-      lookup_command(argv.empty() ? "" : argv[0], argv.size() > 1 ? argv[1] : "");
-  return std::move(command).with_info(info);
 }
 
 }  // namespace detail

@@ -111,6 +111,19 @@ namespace detail {
 
 std::vector<std::string_view> split_wire(std::string_view wire);
 
+// The table row of a command given by its words: "CLIENT", "KILL" or "GET".
+const command_info* lookup_command(std::string_view first, std::string_view second) noexcept;
+
+// A command built without its row (client.command(...)) gets it from its words.
+template <class R, class A>
+Command<R, A> with_table_row(Command<R, A> command) {
+  if (command.info() != nullptr) return command;
+  const auto argv = command.argv();
+  const command_info* info =
+      lookup_command(argv.empty() ? "" : argv[0], argv.size() > 1 ? argv[1] : "");
+  return std::move(command).with_info(info);
+}
+
 /// Writes the arguments of one command. The array header is written last, into room
 /// left at the front, so optional arguments need no counting pass and no copy.
 class command_writer {

@@ -67,6 +67,22 @@ struct pool_options {
   std::chrono::milliseconds idle_timeout{300000};
 };
 
+/// The async client's shared connection (valkey::AsyncClient).
+struct async_options {
+  /// Replies awaited at once on the shared connection; further requests wait, unwritten,
+  /// until replies make room (back-pressure instead of an ever longer pipeline).
+  std::size_t max_in_flight = 1024;
+  /// Requests queued while a write is in flight go out together in the next write, up to
+  /// this many bytes (at least one request per write).
+  std::size_t max_write_bytes = 256 * 1024;
+  /// While the connection is being (re)established, new requests wait for it (within
+  /// their deadline); false: they fail at once with the last connection error.
+  bool queue_while_disconnected = true;
+  /// Dedicated connections for blocking commands (BLPOP, XREAD BLOCK, WAIT, ...), opened
+  /// on demand and kept for reuse; more blocking commands at once wait for one.
+  std::size_t max_blocking_connections = 8;
+};
+
 /// Waiting between attempts: attempt n (from 0) waits per `kind`, capped at `cap`.
 struct backoff {
   enum class kind : std::uint8_t {
@@ -126,6 +142,7 @@ struct options {
 
   pool_options pool{};
   retry_options retry{};
+  async_options async{};
 };
 
 /// Options from a URL:
@@ -163,9 +180,9 @@ std::string redact_url(std::string_view url);
 /// lib_name_suffix CLIENT SETNAME/SETINFO would refuse (spaces, newlines, non-ASCII), a
 /// username without a password (and no provider), negative timeouts or intervals,
 /// keepalive idle/interval under 1s or count under 1 (when enabled), pool.max_connections
-/// 0, retry.max_attempts < 1, a negative backoff, tls.key_file without tls.cert_file,
-/// tls.key_password without tls.key_file, tls.min_version not "", "1.2" or "1.3".
-/// Clients call it before they connect.
+/// 0, async.max_in_flight or async.max_blocking_connections 0, retry.max_attempts < 1, a negative
+/// backoff, tls.key_file without tls.cert_file, tls.key_password without tls.key_file,
+/// tls.min_version not "", "1.2" or "1.3". Clients call it before they connect.
 void validate(const options& o);
 
 }  // namespace valkey

@@ -67,6 +67,14 @@ class queued_request {
   /// Times the request was written (a retry after a lost connection writes it again).
   int writes() const noexcept { return writes_; }
 
+  /// Ends a request that no queue holds (state idle -> done) with `why`: for requests
+  /// refused before they are queued.
+  void reject(std::error_code why) noexcept {
+    status_ = {};
+    status_.error = why;
+    state_ = state::done;
+  }
+
  protected:
   virtual ~queued_request() = default;  // owned and destroyed by the client's operation
 
@@ -116,6 +124,10 @@ class request_queue {
   /// `out`: at least one when any is queued and fewer than `max_in_flight` are written,
   /// then more while `out` stays within `max_bytes`. Returns how many were taken.
   std::size_t take_writes(std::string& out, std::size_t max_bytes, std::size_t max_in_flight);
+
+  /// Takes the oldest queued request out, unwritten (state queued -> idle), to hand it to
+  /// another queue; nullptr when none is queued.
+  queued_request* pop_queued() noexcept;
 
   enum class input_status {
     ok,      ///< every whole reply in the input was consumed

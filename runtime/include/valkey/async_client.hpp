@@ -1,0 +1,270 @@
+// valkey::AsyncClient: the asynchronous client, on any Asio executor.
+//
+//   asio::io_context io;
+//   valkey::AsyncClient c{io.get_executor(), "valkey://localhost:6379"};
+//   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+//     co_await c.set("k", "v", asio::use_awaitable);
+//     std::optional<std::string> v = co_await c.get("k", asio::use_awaitable);
+//   }, asio::detached);
+//   io.run();
+//
+// Every command of the generated API is a method taking any completion token as its
+// last argument: a callback void(std::error_code, R), asio::use_awaitable,
+// asio::use_future, asio::experimental::deferred, asio::experimental::as_tuple(...).
+// R is the same type the sync client returns.
+//
+// One connection carries every ordinary request: requests issued while a write is in
+// flight go out together in the next write (automatic pipelining), and the replies are
+// matched in order. Blocking commands (BLPOP, XREAD BLOCK, WAIT, ...) run on dedicated
+// connections instead, so that they never hold up the others. Commands that change the
+// connection's own state (MULTI, WATCH, SUBSCRIBE, SELECT, ...) are refused with
+// errc::needs_dedicated_connection: on a shared connection they would apply to
+// everybody's requests.
+//
+// Failures: errc::server_error for an error reply, a decoding errc when the reply does
+// not fit R, errc::timeout after options.command_timeout, asio::error::operation_aborted
+// for a cancelled request (Asio cancellation slots: asio::bind_cancellation_slot,
+// awaitable operators), errc::client_closed after close(), and connection errors. A lost
+// connection is re-established with options.retry's backoff; requests that were written
+// but not answered are repeated when they are safe to repeat (as in the sync client),
+// else they fail. Thread-safe: methods may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/associated_allocator.hpp>
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/cancellation_type.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/recycling_allocator.hpp>
+
+#include "valkey/command.hpp"
+#include "valkey/detail/asio_config.hpp"  // before Asio
+#include "valkey/detail/command_methods.hpp"
+#include "valkey/error.hpp"
+#include "valkey/options.hpp"
+#include "valkey/protocol/request_queue.hpp"
+#include "valkey/resp/reply.hpp"
+
+namespace valkey {
+
+namespace detail {
+
+class async_engine;  // client/async_engine.cpp
+
+/// A request of the async client: the queue's view plus how to deliver the outcome.
+class async_op : public protocol::queued_request {
+ public:
+  using protocol::queued_request::queued_request;
+  /// Hands the outcome to the completion handler, on the handler's executor, and frees
+  /// the operation. Called once, by the engine, with no lock held.
+  virtual void complete() noexcept = 0;
+
+  /// The engine whose queue holds the request (the shared one, or a dedicated one for a
+  /// blocking command), for cancellation. Set under that engine's lock.
+  async_engine* runner = nullptr;
+  /// A blocking command: it waits for, then runs on, a dedicated connection.
+  bool blocking = false;
+
+ protected:
+  ~async_op() override = default;
+};
+
+// The engine's interface for the templates below (defined in async_engine.cpp).
+void engine_submit(async_engine& engine, async_op* op);
+/// Completes `op` once every pending request has, then closes (AsyncClient::async_close).
+void engine_drain(async_engine& engine, async_op* op);
+void engine_cancel(async_engine& engine, async_op* op, asio::cancellation_type type) noexcept;
+std::chrono::steady_clock::time_point engine_deadline(const async_engine& engine,
+                                                      const command_info* info,
+                                                      std::string_view wire);
+
+// The memory of an operation: the handler's allocator, else Asio's recycling one (which
+// reuses a thread's recently freed blocks).
+template <class Handler>
+auto op_allocator(const Handler& handler) {
+  using associated = asio::associated_allocator_t<Handler>;
+  if constexpr (std::is_same_v<associated, std::allocator<void>>) {
+    return asio::recycling_allocator<void>();
+  } else {
+    return asio::get_associated_allocator(handler);
+  }
+}
+
+template <class R, class A>
+struct command_storage {
+  Command<R, A> stored;
+};
+
+// One command in flight. The command is a base so that it exists before the queue's
+// view of its bytes is taken. The handler gets (error, value), or (error) alone when
+// WithValue is false.
+template <class R, class A, class Handler, bool WithValue = true>
+class command_op final : private command_storage<R, A>, public async_op {
+ public:
+  using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
+
+  command_op(Command<R, A>&& cmd, time_point deadline, Handler&& handler,
+             const asio::any_io_executor& fallback, std::shared_ptr<async_engine> engine)
+      : command_storage<R, A>{std::move(cmd)},
+        async_op(this->stored.wire(), this->stored.info(), deadline),
+        handler_(std::move(handler)),
+        work_(asio::get_associated_executor(handler_, fallback)),
+        engine_(std::move(engine)) {}
+
+  /// Allocates the operation and hands it to `submit` (engine_submit, engine_drain).
+  static void start(Command<R, A>&& cmd, Handler&& handler, const asio::any_io_executor& fallback,
+                    std::shared_ptr<async_engine> engine,
+                    void (*submit)(async_engine&, async_op*) = &engine_submit) {
+    auto alloc = rebound(op_allocator(handler));
+    command_op* op = std::allocator_traits<decltype(alloc)>::allocate(alloc, 1);
+    const auto deadline = engine_deadline(*engine, cmd.info(), cmd.wire());
+    async_engine& target = *engine;
+    ::new (static_cast<void*>(op))
+        command_op(std::move(cmd), deadline, std::move(handler), fallback, std::move(engine));
+    auto slot = asio::get_associated_cancellation_slot(op->handler_);
+    if (slot.is_connected()) slot.template emplace<canceller>(canceller{&target, op});
+    submit(target, op);
+  }
+
+  bool on_node(const resp::node& n, std::error_code& ec) override {
+    return adapter_.on_node(n, ec);
+  }
+
+  void complete() noexcept override {
+    // The handler runs on its own executor. The cancellation slot is cleared there too,
+    // where (by Asio's rules) cancellation is emitted, so the two never race.
+    const handler_executor ex = work_.get_executor();
+    asio::dispatch(ex, [this] { finish(); });
+  }
+
+ private:
+  struct canceller {
+    async_engine* engine;
+    command_op* op;
+    void operator()(asio::cancellation_type type) const { engine_cancel(*engine, op, type); }
+  };
+
+  template <class Alloc>
+  static auto rebound(const Alloc& a) {
+    return typename std::allocator_traits<Alloc>::template rebind_alloc<command_op>(a);
+  }
+
+  void finish() {
+    asio::get_associated_cancellation_slot(handler_).clear();
+    Handler handler(std::move(handler_));
+    const std::error_code ec = status().error;
+    R value(std::move(value_));
+    asio::executor_work_guard<handler_executor> work(std::move(work_));
+    auto alloc = rebound(op_allocator(handler));
+    this->~command_op();
+    std::allocator_traits<decltype(alloc)>::deallocate(alloc, this, 1);
+    if constexpr (WithValue) {
+      std::move(handler)(ec, std::move(value));
+    } else {
+      std::move(handler)(ec);
+    }
+  }
+
+  R value_{};
+  A adapter_{value_};
+  Handler handler_;
+  asio::executor_work_guard<handler_executor> work_;
+  std::shared_ptr<async_engine> engine_;  // outlives every operation it runs
+};
+
+}  // namespace detail
+
+/// What the async client is doing, for monitoring.
+struct async_client_stats {
+  bool connected = false;      ///< the shared connection is up
+  std::size_t queued = 0;      ///< requests waiting to be written
+  std::size_t in_flight = 0;   ///< replies awaited on the shared connection
+  std::uint64_t connects = 0;  ///< connections established, the first one included
+  std::uint64_t pushes = 0;    ///< RESP3 push frames received
+  std::uint64_t requests = 0;  ///< requests submitted
+};
+
+class AsyncClient : public detail::async_command_methods<AsyncClient> {
+ public:
+  using executor_type = asio::any_io_executor;
+
+  /// Starts connecting at once (on `ex`). Throws ConfigError for invalid options.
+  AsyncClient(executor_type ex, options opts);
+  /// The same from a URL (see parse_url).
+  AsyncClient(executor_type ex, std::string_view url);
+  AsyncClient(executor_type ex, const char* url)
+      : AsyncClient(std::move(ex), std::string_view(url)) {}
+  /// close(): pending requests fail with errc::client_closed.
+  ~AsyncClient();
+  AsyncClient(AsyncClient&&) noexcept;
+  AsyncClient& operator=(AsyncClient&&) noexcept;
+
+  executor_type get_executor() const noexcept { return executor_; }
+
+  /// Runs one command; its reply as R: void(std::error_code, R).
+  template <class R, class A, class CompletionToken>
+  auto async_execute(Command<R, A> command, CompletionToken&& token) {
+    return asio::async_initiate<CompletionToken, void(std::error_code, R)>(
+        [engine = engine_, ex = executor_](auto handler, Command<R, A> c) mutable {
+          using op = detail::command_op<R, A, std::decay_t<decltype(handler)>>;
+          op::start(std::move(c), std::move(handler), ex, std::move(engine));
+        },
+        token, detail::with_table_row(std::move(command)));
+  }
+
+  /// Any command from its words: c.command({"OBJECT", "ENCODING", "k"}, token) gives a
+  /// Reply, c.command<std::int64_t>({"INCR", "n"}, token) an integer. The words may also
+  /// be a std::vector<std::string> or any contiguous range of strings.
+  template <class R = Reply, class CompletionToken>
+  auto command(arg_list<std::string_view> words, CompletionToken&& token) {
+    std::vector<std::string_view> argv(words.size());
+    for (std::size_t i = 0; i < words.size(); ++i) argv[i] = words[i];
+    return async_execute(make_command<R>(nullptr, argv), std::forward<CompletionToken>(token));
+  }
+
+  /// RESP3 push frames of the shared connection (CLIENT TRACKING invalidations, ...),
+  /// called on the client's internal strand. Without a handler they are dropped.
+  void set_push_handler(std::function<void(Reply)> handler);
+
+  /// Fails every pending request with errc::client_closed and closes the connections.
+  /// No work is left on the executor once the operations in progress have unwound.
+  void close() noexcept;
+
+  /// Graceful close: new requests fail with errc::client_closed, the pending ones get
+  /// their replies, then the connections close: void(std::error_code).
+  template <class CompletionToken>
+  auto async_close(CompletionToken&& token) {
+    return asio::async_initiate<CompletionToken, void(std::error_code)>(
+        [engine = engine_, ex = executor_](auto handler) mutable {
+          using op = detail::command_op<resp::ignore_t, resp::adapter<resp::ignore_t>,
+                                        std::decay_t<decltype(handler)>, false>;
+          op::start(make_command<resp::ignore_t>(nullptr, "PING"), std::move(handler), ex,
+                    std::move(engine), &detail::engine_drain);
+        },
+        token);
+  }
+
+  async_client_stats stats() const;
+
+ private:
+  executor_type executor_;
+  std::shared_ptr<detail::async_engine> engine_;
+};
+
+}  // namespace valkey

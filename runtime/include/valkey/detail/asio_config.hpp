@@ -1,0 +1,9 @@
+// Asio settings every valkey-cpp header that includes Asio needs; include it first.
+#pragma once
+
+// Asio 1.22 enables its C++20 coroutines (asio::awaitable, use_awaitable) under clang only
+// when libc++'s <experimental/coroutine> exists; clang with libstdc++ has <coroutine>,
+// which Asio then uses once told that co_await works. It changes no class layout.
+#if defined(__clang__) && defined(__cpp_impl_coroutine) && !defined(ASIO_HAS_CO_AWAIT)
+#define ASIO_HAS_CO_AWAIT 1
+#endif
