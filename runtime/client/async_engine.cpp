@@ -111,7 +111,15 @@ void async_engine::submit(async_op* op) {
     ++stats_.requests;
     op->runner = this;
     queue_.push(op);
-    post_flush = schedule_flush_locked();
+    if (schedule_flush_locked()) {
+      // Submitted from a completion handler that runs inline on the strand: the flush
+      // after the completions takes it, with whatever the other handlers submit.
+      if (strand_.running_in_this_thread()) {
+        flush_after_completions_ = true;
+      } else {
+        post_flush = true;
+      }
+    }
   }
   if (post_flush) asio::post(strand_, [self = shared_from_this()] { self->flush(); });
 }
@@ -125,7 +133,10 @@ bool async_engine::schedule_flush_locked() {
 void async_engine::reject(async_op* op, std::error_code why) {
   op->reject(why);
   // Never from within the initiating function: through the strand.
-  asio::post(strand_, [op] { op->complete(); });
+  asio::post(strand_, [self = shared_from_this(), op] {
+    op->complete();
+    self->flush_if_submitted();
+  });
 }
 
 void async_engine::cancel(async_op* op, asio::cancellation_type type) noexcept {
@@ -232,6 +243,16 @@ async_client_stats async_engine::stats() const {
 
 void async_engine::complete(completion_list& done) {
   while (queued_request* r = done.pop()) static_cast<async_op*>(r)->complete();
+  flush_if_submitted();
+}
+
+void async_engine::flush_if_submitted() {
+  bool submitted = false;
+  {
+    const std::lock_guard lock(mutex_);
+    submitted = std::exchange(flush_after_completions_, false);
+  }
+  if (submitted) flush();
 }
 
 // For completions found outside the strand (cancellation, close): the handlers must not
@@ -239,7 +260,10 @@ void async_engine::complete(completion_list& done) {
 void async_engine::complete_later(completion_list& done) {
   while (queued_request* r = done.pop()) {
     auto* op = static_cast<async_op*>(r);
-    asio::post(strand_, [op] { op->complete(); });
+    asio::post(strand_, [self = shared_from_this(), op] {
+      op->complete();
+      self->flush_if_submitted();
+    });
   }
 }
 
@@ -472,6 +496,7 @@ asio::awaitable<std::error_code> async_engine::read_replies(std::string& message
     complete(done);
     if (on_push) {
       for (Reply& push : pushes_) on_push(std::move(push));
+      flush_if_submitted();
     }
     if (failed) {
       const std::error_code why = queue_.error();
@@ -618,6 +643,7 @@ void async_engine::on_tick(time_point now) {
     abandoned_blocking = abandoned_blocking || (dedicated_ && r->was_written());
     static_cast<async_op*>(r)->complete();
   }
+  flush_if_submitted();
   if (stalled || abandoned_blocking) {
     const std::string peer = stream_ ? stream_->peer() : std::string();
     break_connection(errc::timeout, stalled

@@ -11,6 +11,10 @@
 // health check), each running one blocking command at a time.
 #pragma once
 
+// clang-format off
+#include "valkey/detail/asio_config.hpp"  // first: it configures Asio
+// clang-format on
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +31,6 @@
 #include <asio/strand.hpp>
 
 #include "valkey/async_client.hpp"
-#include "valkey/detail/asio_config.hpp"  // before Asio
 #include "valkey/options.hpp"
 #include "valkey/protocol/request_queue.hpp"
 #include "valkey/read_buffer.hpp"
@@ -80,6 +83,7 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
 
   bool schedule_flush_locked();
   void complete(protocol::completion_list& done);
+  void flush_if_submitted();
   void complete_later(protocol::completion_list& done);
   void reject(async_op* op, std::error_code why);
   void close_if_drained_locked(protocol::completion_list& done);
@@ -101,8 +105,9 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   phase phase_ = phase::connecting;
   bool flush_scheduled_ = false;
   bool writing_ = false;
-  std::uint64_t generation_ = 0;  // connections so far: stale writers check it
-  std::error_code last_error_{};  // of the last failed connect, for fail-fast rejects
+  bool flush_after_completions_ = false;  // a submit on the strand awaits flush_if_submitted()
+  std::uint64_t generation_ = 0;          // connections so far: stale writers check it
+  std::error_code last_error_{};          // of the last failed connect, for fail-fast rejects
   async_op* drain_waiter_ = nullptr;
   std::function<void(Reply)> push_handler_{};
   async_client_stats stats_{};

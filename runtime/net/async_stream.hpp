@@ -8,6 +8,10 @@
 // things about the same failures.
 #pragma once
 
+// clang-format off
+#include "valkey/detail/asio_config.hpp"  // first: it configures Asio
+// clang-format on
+
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -16,8 +20,6 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
-
-#include "valkey/detail/asio_config.hpp"  // before Asio: coroutines under clang
 
 // Asio's scheduler trips GCC's -Wnull-dereference once inlined into optimised code.
 #pragma GCC diagnostic push

@@ -30,6 +30,10 @@
 // else they fail. Thread-safe: methods may be called from any thread.
 #pragma once
 
+// clang-format off
+#include "valkey/detail/asio_config.hpp"  // first: it configures Asio
+// clang-format on
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -54,7 +58,6 @@
 #include <asio/recycling_allocator.hpp>
 
 #include "valkey/command.hpp"
-#include "valkey/detail/asio_config.hpp"  // before Asio
 #include "valkey/detail/command_methods.hpp"
 #include "valkey/error.hpp"
 #include "valkey/options.hpp"

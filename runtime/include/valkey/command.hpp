@@ -128,7 +128,12 @@ Command<R, A> with_table_row(Command<R, A> command) {
 /// left at the front, so optional arguments need no counting pass and no copy.
 class command_writer {
  public:
-  command_writer() { buffer_.resize(header_room); }
+  command_writer() {
+    // Room for the header and a short command at once: GET or SET with a short key and
+    // value then costs one allocation, not one per growth step.
+    buffer_.reserve(header_room + typical_arguments);
+    buffer_.resize(header_room);
+  }
 
   command_writer& arg(std::string_view s) {
     resp::append_bulk(buffer_, s);
@@ -158,6 +163,7 @@ class command_writer {
 
  private:
   static constexpr std::size_t header_room = 24;  // "*" + 20 digits + CRLF fits
+  static constexpr std::size_t typical_arguments = 72;
   std::string buffer_;
   std::uint32_t argc_ = 0;
 };

@@ -1,4 +1,5 @@
-// Asio settings every valkey-cpp header that includes Asio needs; include it first.
+// Asio settings every valkey-cpp header that includes Asio needs. It must come before the
+// first Asio header of a translation unit: include valkey/async_client.hpp before Asio.
 #pragma once
 
 // Asio 1.22 enables its C++20 coroutines (asio::awaitable, use_awaitable) under clang only
