@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <utility>
+#include <variant>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/error.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
@@ -74,6 +76,7 @@ async_engine::async_engine(asio::any_io_executor ex, options opts,
       dedicated_(parent != nullptr),
       tick_(strand_),
       wait_(strand_),
+      closing_(strand_, time_point::max()),
       ping_(std::make_unique<ping_op>()) {}
 
 async_engine::~async_engine() = default;
@@ -224,6 +227,7 @@ void async_engine::close() noexcept {
     if (self->stream_) self->stream_->close();
     self->tick_.cancel();
     self->wait_.cancel();
+    self->closing_.expires_at(time_point::min());  // ends until_closed(), now and later
   });
 }
 
@@ -394,8 +398,13 @@ asio::awaitable<void> async_engine::connection_loop() {
 
 asio::awaitable<std::error_code> async_engine::connect(std::string& message) {
   const auto deadline = connection::deadline_after(options_.connect_timeout);
-  net::async_stream::opened opened =
-      co_await net::async_stream::open(strand_, options_, nullptr, deadline);
+  // close() must not wait for a connect in progress (a TLS handshake with a server that
+  // does not answer takes all of connect_timeout): whichever ends first cancels the other.
+  using namespace asio::experimental::awaitable_operators;
+  auto first =
+      co_await (net::async_stream::open(strand_, options_, nullptr, deadline) || until_closed());
+  if (first.index() == 1) co_return errc::client_closed;
+  net::async_stream::opened opened = std::get<0>(std::move(first));
   if (opened.ec) {
     message = std::move(opened.message);
     co_return opened.ec;
@@ -424,6 +433,11 @@ asio::awaitable<std::error_code> async_engine::connect(std::string& message) {
   }
   if (ec) stream_->close();
   co_return ec;
+}
+
+asio::awaitable<void> async_engine::until_closed() {
+  std::error_code ignored;
+  co_await closing_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
 }
 
 asio::awaitable<std::error_code> async_engine::handshake(std::string& message) {

@@ -71,6 +71,7 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   asio::awaitable<void> connection_loop();
   asio::awaitable<std::error_code> connect(std::string& message);
   asio::awaitable<std::error_code> handshake(std::string& message);
+  asio::awaitable<void> until_closed();
   asio::awaitable<std::error_code> read_replies(std::string& message);
   asio::awaitable<void> timer_loop();
   asio::awaitable<void> write_rest(std::shared_ptr<net::async_stream> stream, std::size_t offset,
@@ -122,6 +123,7 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   std::string write_buffer_;
   asio::steady_timer tick_;
   asio::steady_timer wait_;     // backoff between connects, deadline of a handshake
+  asio::steady_timer closing_;  // expires when the engine closes: see until_closed()
   time_point last_progress_{};  // the last read, or the write that began a wait
   time_point last_activity_{};  // the last read or write
   std::error_code break_reason_{};

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -168,6 +169,31 @@ TEST_P(AsyncClientTest, ThousandsOfConcurrentCoroutinesGetTheirOwnRepliesInOrder
   EXPECT_EQ(finished, workers);
   EXPECT_EQ(wrong, 0);
   EXPECT_EQ(sync().get("shared"), std::to_string(workers * rounds));
+}
+
+TEST_P(AsyncClientTest, BackPressureKeepsTheRepliesAwaitedWithinTheBound) {
+  options o = client_options();
+  o.async.max_in_flight = 8;
+  AsyncClient c(io.get_executor(), o);
+  int done = 0;
+  int wrong = 0;
+  std::size_t most_in_flight = 0;
+  for (int i = 0; i < 3000; ++i) {
+    c.incr("bounded", [&, i](std::error_code ec, std::int64_t n) {
+      // One connection, in order: the i-th INCR sees i + 1.
+      if (ec || n != i + 1) ++wrong;
+      ++done;
+    });
+  }
+  const auto end = clock::now() + 30s;
+  while (done < 3000 && clock::now() < end) {
+    io.run_one_for(10ms);
+    most_in_flight = std::max(most_in_flight, c.stats().in_flight);
+  }
+  EXPECT_EQ(done, 3000);
+  EXPECT_EQ(wrong, 0);
+  EXPECT_LE(most_in_flight, 8u);
+  EXPECT_GT(most_in_flight, 1u) << "requests were not pipelined at all";
 }
 
 TEST_P(AsyncClientTest, EveryCompletionTokenStyle) {
@@ -432,6 +458,30 @@ TEST_P(AsyncClientTest, ConnectionStateCommandsAreRefusedOnTheSharedConnection) 
     }
     EXPECT_EQ(co_await c.incr("still-fine", use_awaitable), 1);
   });
+}
+
+TEST(AsyncClientClose, ACloseDoesNotWaitForAConnectInProgress) {
+  Server s({.tls = true});
+  s.pause();  // the TCP connect succeeds (the kernel accepts), the TLS handshake hangs
+  asio::io_context io;
+  options o;
+  o.host = s.host();
+  o.port = s.tls_port();
+  o.tls.enabled = true;
+  o.tls.ca_file = s.ca_cert_path().string();
+  o.connect_timeout = 20s;
+  std::error_code error;
+  {
+    AsyncClient c(io.get_executor(), o);
+    c.ping([&](std::error_code ec, std::string) { error = ec; });
+    io.run_for(300ms);
+    const auto start = clock::now();
+    c.close();
+    io.run();  // returns once nothing is left: not after the 20 s connect timeout
+    EXPECT_LT(clock::now() - start, slack);
+  }
+  EXPECT_EQ(error, errc::client_closed);
+  s.resume();
 }
 
 // Push frames exist in RESP3 only.
