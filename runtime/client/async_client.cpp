@@ -24,22 +24,17 @@ std::chrono::steady_clock::time_point engine_deadline(const async_engine& engine
   return engine.deadline_for(info, wire);
 }
 
-}  // namespace detail
-
-AsyncClient::AsyncClient(executor_type ex, options opts) : executor_(std::move(ex)) {
-  validate(opts);
-  engine_ = std::make_shared<detail::async_engine>(executor_, std::move(opts));
-  engine_->start();
+std::shared_ptr<async_engine> make_pinned_engine(const async_engine& client) {
+  auto engine = std::make_shared<async_engine>(client.executor(), client.config(), nullptr, true);
+  engine->start();
+  return engine;
 }
 
-AsyncClient::AsyncClient(executor_type ex, std::string_view url)
-    : AsyncClient(std::move(ex), parse_url(url)) {}
+async_front_end::~async_front_end() { close(); }
 
-AsyncClient::~AsyncClient() { close(); }
+async_front_end::async_front_end(async_front_end&&) noexcept = default;
 
-AsyncClient::AsyncClient(AsyncClient&&) noexcept = default;
-
-AsyncClient& AsyncClient::operator=(AsyncClient&& other) noexcept {
+async_front_end& async_front_end::operator=(async_front_end&& other) noexcept {
   if (this != &other) {
     close();
     executor_ = std::move(other.executor_);
@@ -48,14 +43,26 @@ AsyncClient& AsyncClient::operator=(AsyncClient&& other) noexcept {
   return *this;
 }
 
-void AsyncClient::close() noexcept {
+void async_front_end::close() noexcept {
   if (engine_) engine_->close();
 }
 
-void AsyncClient::set_push_handler(std::function<void(Reply)> handler) {
+void async_front_end::set_push_handler(std::function<void(Reply)> handler) {
   engine_->set_push_handler(std::move(handler));
 }
 
-async_client_stats AsyncClient::stats() const { return engine_->stats(); }
+async_client_stats async_front_end::stats() const { return engine_->stats(); }
+
+}  // namespace detail
+
+AsyncClient::AsyncClient(executor_type ex, options opts) {
+  validate(opts);
+  executor_ = std::move(ex);
+  engine_ = std::make_shared<detail::async_engine>(executor_, std::move(opts));
+  engine_->start();
+}
+
+AsyncClient::AsyncClient(executor_type ex, std::string_view url)
+    : AsyncClient(std::move(ex), parse_url(url)) {}
 
 }  // namespace valkey

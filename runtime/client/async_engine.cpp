@@ -40,6 +40,20 @@ bool needs_dedicated_connection(const command_info& info) noexcept {
   return std::find(names.begin(), names.end(), info.name) != names.end();
 }
 
+// Commands whose replies are not replies: pub/sub confirmations and messages arrive as
+// push frames (RESP3) or without a request (RESP2), MONITOR streams forever. Issue 6
+// gives them their own API.
+bool needs_an_api_of_its_own(const command_info& info) noexcept {
+  static constexpr std::array<std::string_view, 7> names = {
+      "SUBSCRIBE",  "UNSUBSCRIBE",  "PSUBSCRIBE", "PUNSUBSCRIBE",
+      "SSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR"};
+  return std::find(names.begin(), names.end(), info.name) != names.end();
+}
+
+bool is_blocking(const command_info* info) noexcept {
+  return info != nullptr && info->has(command_flag::blocking);
+}
+
 // How often deadlines, stalls and idleness are looked at: often enough for the shortest
 // of the timeouts involved to be kept to within an eighth of it.
 milliseconds tick_interval(const options& o) {
@@ -68,12 +82,13 @@ class async_engine::ping_op final : public async_op {
 };
 
 async_engine::async_engine(asio::any_io_executor ex, options opts,
-                           std::shared_ptr<async_engine> parent)
+                           std::shared_ptr<async_engine> parent, bool pinned)
     : executor_(std::move(ex)),
       strand_(asio::make_strand(executor_)),
       options_(std::move(opts)),
       parent_(parent),
-      dedicated_(parent != nullptr),
+      dedicated_(parent != nullptr || pinned),
+      pinned_(pinned),
       tick_(strand_),
       wait_(strand_),
       closing_(strand_, time_point::max()),
@@ -98,6 +113,9 @@ async_engine::time_point async_engine::deadline_for(const command_info* info,
 
 void async_engine::submit(async_op* op) {
   const command_info* info = op->info();
+  if (pinned_ && info != nullptr && needs_an_api_of_its_own(*info)) {
+    return reject(op, errc::needs_its_own_api);
+  }
   if (!dedicated_ && info != nullptr) {
     if (needs_dedicated_connection(*info)) return reject(op, errc::needs_dedicated_connection);
     if (info->has(command_flag::blocking)) return submit_blocking(op);
@@ -106,7 +124,8 @@ void async_engine::submit(async_op* op) {
   {
     const std::lock_guard lock(mutex_);
     if (phase_ == phase::closed || drain_waiter_ != nullptr) {
-      return reject(op, errc::client_closed);
+      // A dedicated connection that was lost says so; a closed client says that.
+      return reject(op, dedicated_ && last_error_ ? last_error_ : errc::client_closed);
     }
     if (phase_ == phase::connecting && last_error_ && !options_.async.queue_while_disconnected) {
       return reject(op, last_error_);
@@ -167,7 +186,7 @@ void async_engine::cancel(async_op* op, asio::cancellation_type type) noexcept {
     return;
   }
   if (done.empty()) return;
-  if (dedicated_ && op->was_written()) {
+  if (dedicated_ && op->was_written() && is_blocking(op->info())) {
     // The server still blocks on it and would hand the next item to a reply nobody
     // reads: close the connection, which ends the command on the server.
     asio::post(strand_, [self = shared_from_this()] {
@@ -386,10 +405,16 @@ asio::awaitable<void> async_engine::connection_loop() {
     if (dedicated_) break;
   }
   if (dedicated_) {
+    // Its one connection is gone, and with it any state the requests relied on: what is
+    // still queued fails rather than wait for a connection that will not come.
+    completion_list done;
     {
       const std::lock_guard lock(mutex_);
       phase_ = phase::closed;
+      if (!last_error_) last_error_ = errc::connection_closed;
+      queue_.fail_all(last_error_, done);
     }
+    complete(done);
     if (auto parent = parent_.lock()) parent->dedicated_free(this, false);
   }
   tick_.cancel();
@@ -654,7 +679,8 @@ void async_engine::on_tick(time_point now) {
   // A blocking command that timed out after its write still blocks the server.
   bool abandoned_blocking = false;
   while (queued_request* r = done.pop()) {
-    abandoned_blocking = abandoned_blocking || (dedicated_ && r->was_written());
+    abandoned_blocking =
+        abandoned_blocking || (dedicated_ && r->was_written() && is_blocking(r->info()));
     static_cast<async_op*>(r)->complete();
   }
   flush_if_submitted();

@@ -48,8 +48,10 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   using time_point = clock::time_point;
 
   /// `opts` must be valid (validate()). A dedicated engine serves blocking commands for
-  /// `parent` and tells it when it is free again.
-  async_engine(asio::any_io_executor ex, options opts, std::shared_ptr<async_engine> parent = {});
+  /// `parent` and tells it when it is free again; a pinned one is a user's connection
+  /// (MULTI, WATCH, SELECT allowed; never re-established, since its state would be lost).
+  async_engine(asio::any_io_executor ex, options opts, std::shared_ptr<async_engine> parent = {},
+               bool pinned = false);
   ~async_engine();
   async_engine(const async_engine&) = delete;
   async_engine& operator=(const async_engine&) = delete;
@@ -63,6 +65,8 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   void close() noexcept;
   void set_push_handler(std::function<void(Reply)> handler);
   async_client_stats stats() const;
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
+  const options& config() const noexcept { return options_; }
 
  private:
   enum class phase : std::uint8_t { connecting, connected, closed };
@@ -98,7 +102,8 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   asio::strand<asio::any_io_executor> strand_;
   const options options_;
   const std::weak_ptr<async_engine> parent_;  // set for a dedicated engine
-  const bool dedicated_;
+  const bool dedicated_;                      // its own connection: no reconnect, no health check
+  const bool pinned_;                         // a user's dedicated connection (AsyncConnection)
 
   // Guarded by mutex_.
   mutable std::mutex mutex_;

@@ -484,6 +484,71 @@ TEST(AsyncClientClose, ACloseDoesNotWaitForAConnectInProgress) {
   s.resume();
 }
 
+TEST_P(AsyncClientTest, APinnedConnectionCarriesATransactionWithWatch) {
+  AsyncClient c(io.get_executor(), client_options());
+  Client other = sync();
+  run(io, [&]() -> awaitable<void> {
+    AsyncConnection pinned = co_await c.pin(use_awaitable);
+    EXPECT_TRUE(pinned);
+    // Untouched watched key: EXEC runs the queued commands.
+    const std::vector<std::string_view> watch{"WATCH", "balance"}, multi{"MULTI"}, exec{"EXEC"};
+    co_await pinned.command(watch, use_awaitable);
+    co_await pinned.command(multi, use_awaitable);
+    // Inside MULTI a command's reply is QUEUED, not its type: the generic form.
+    const std::vector<std::string_view> incrby{"INCRBY", "balance", "10"};
+    EXPECT_EQ((co_await pinned.command(incrby, use_awaitable)).str(), "QUEUED");
+    Reply done = co_await pinned.command(exec, use_awaitable);
+    EXPECT_TRUE(done.is_aggregate());
+    EXPECT_EQ(other.get("balance"), "10");
+    // Another client changes the watched key: EXEC refuses (a null reply).
+    co_await pinned.command(watch, use_awaitable);
+    other.incr("balance");
+    co_await pinned.command(multi, use_awaitable);
+    const std::vector<std::string_view> incrby_more{"INCRBY", "balance", "100"};
+    co_await pinned.command(incrby_more, use_awaitable);
+    Reply refused = co_await pinned.command(exec, use_awaitable);
+    EXPECT_TRUE(refused.is_null());
+    EXPECT_EQ(other.get("balance"), "11");
+    // Meanwhile the shared connection is not affected by any of it.
+    EXPECT_EQ(co_await c.incr("balance", use_awaitable), 12);
+  });
+}
+
+TEST_P(AsyncClientTest, APinnedConnectionKeepsItsOwnStateAndIsNeverReestablished) {
+  AsyncClient c(io.get_executor(), client_options());
+  run(io, [&]() -> awaitable<void> {
+    AsyncConnection pinned = co_await c.pin(use_awaitable);
+    const std::vector<std::string_view> select{"SELECT", "3"}, subscribe{"SUBSCRIBE", "ch"};
+    co_await pinned.command(select, use_awaitable);
+    co_await pinned.set("where", "db3", use_awaitable);
+    EXPECT_EQ(co_await c.get("where", use_awaitable), std::nullopt);  // still db 0
+    EXPECT_EQ(co_await pinned.get("where", use_awaitable), std::optional<std::string>("db3"));
+    auto [ec, r] = co_await pinned.command(subscribe, asio::experimental::as_tuple(use_awaitable));
+    EXPECT_EQ(ec, errc::needs_its_own_api);
+
+    server().kill();
+    server().start();
+    auto [lost, v] = co_await pinned.get("where", asio::experimental::as_tuple(use_awaitable));
+    EXPECT_TRUE(lost) << "a pinned connection must not silently come back on db 0";
+    auto [still, v2] = co_await pinned.get("where", asio::experimental::as_tuple(use_awaitable));
+    EXPECT_EQ(still, errc::connection_closed);
+    // The client itself reconnects; a new pin works.
+    AsyncConnection again = co_await c.pin(use_awaitable);
+    EXPECT_EQ(co_await again.incr("n", use_awaitable), 1);
+  });
+}
+
+TEST_P(AsyncClientTest, PinFailsCleanlyWhenTheServerIsDown) {
+  options o = client_options();
+  AsyncClient c(io.get_executor(), o);
+  server().stop();
+  run(io, [&]() -> awaitable<void> {
+    auto [ec, pinned] = co_await c.pin(asio::experimental::as_tuple(use_awaitable));
+    EXPECT_TRUE(ec);
+    EXPECT_FALSE(pinned);
+  });
+}
+
 // Push frames exist in RESP3 only.
 class AsyncClientResp3Test : public AsyncClientTest {};
 

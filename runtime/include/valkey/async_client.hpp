@@ -19,7 +19,7 @@
 // connections instead, so that they never hold up the others. Commands that change the
 // connection's own state (MULTI, WATCH, SUBSCRIBE, SELECT, ...) are refused with
 // errc::needs_dedicated_connection: on a shared connection they would apply to
-// everybody's requests.
+// everybody's requests. pin() gives a connection of one's own for them.
 //
 // Failures: errc::server_error for an error reply, a decoding errc when the reply does
 // not fit R, errc::timeout after options.command_timeout, asio::error::operation_aborted
@@ -41,6 +41,7 @@
 #include <initializer_list>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
@@ -53,11 +54,13 @@
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/cancellation_type.hpp>
+#include <asio/compose.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/recycling_allocator.hpp>
 
 #include "valkey/command.hpp"
+#include "valkey/commands.hpp"
 #include "valkey/detail/command_methods.hpp"
 #include "valkey/error.hpp"
 #include "valkey/options.hpp"
@@ -203,20 +206,13 @@ struct async_client_stats {
   std::uint64_t requests = 0;  ///< requests submitted
 };
 
-class AsyncClient : public detail::async_command_methods<AsyncClient> {
+namespace detail {
+
+// What the client and a pinned connection share: an engine, the executor handlers run on
+// by default, and how commands reach the engine.
+class async_front_end {
  public:
   using executor_type = asio::any_io_executor;
-
-  /// Starts connecting at once (on `ex`). Throws ConfigError for invalid options.
-  AsyncClient(executor_type ex, options opts);
-  /// The same from a URL (see parse_url).
-  AsyncClient(executor_type ex, std::string_view url);
-  AsyncClient(executor_type ex, const char* url)
-      : AsyncClient(std::move(ex), std::string_view(url)) {}
-  /// close(): pending requests fail with errc::client_closed.
-  ~AsyncClient();
-  AsyncClient(AsyncClient&&) noexcept;
-  AsyncClient& operator=(AsyncClient&&) noexcept;
 
   executor_type get_executor() const noexcept { return executor_; }
 
@@ -225,10 +221,10 @@ class AsyncClient : public detail::async_command_methods<AsyncClient> {
   auto async_execute(Command<R, A> command, CompletionToken&& token) {
     return asio::async_initiate<CompletionToken, void(std::error_code, R)>(
         [engine = engine_, ex = executor_](auto handler, Command<R, A> c) mutable {
-          using op = detail::command_op<R, A, std::decay_t<decltype(handler)>>;
+          using op = command_op<R, A, std::decay_t<decltype(handler)>>;
           op::start(std::move(c), std::move(handler), ex, std::move(engine));
         },
-        token, detail::with_table_row(std::move(command)));
+        token, with_table_row(std::move(command)));
   }
 
   /// Any command from its words: c.command({"OBJECT", "ENCODING", "k"}, token) gives a
@@ -241,13 +237,66 @@ class AsyncClient : public detail::async_command_methods<AsyncClient> {
     return async_execute(make_command<R>(nullptr, argv), std::forward<CompletionToken>(token));
   }
 
-  /// RESP3 push frames of the shared connection (CLIENT TRACKING invalidations, ...),
-  /// called on the client's internal strand. Without a handler they are dropped.
+  /// RESP3 push frames of the connection (CLIENT TRACKING invalidations, ...), called on
+  /// the connection's internal strand. Without a handler they are dropped.
   void set_push_handler(std::function<void(Reply)> handler);
 
-  /// Fails every pending request with errc::client_closed and closes the connections.
+  /// Fails every pending request with errc::client_closed and closes the connection(s).
   /// No work is left on the executor once the operations in progress have unwound.
   void close() noexcept;
+
+  async_client_stats stats() const;
+
+ protected:
+  async_front_end() = default;
+  async_front_end(executor_type ex, std::shared_ptr<async_engine> engine) noexcept
+      : executor_(std::move(ex)), engine_(std::move(engine)) {}
+  ~async_front_end();  // close()
+  async_front_end(async_front_end&&) noexcept;
+  async_front_end& operator=(async_front_end&&) noexcept;
+
+  executor_type executor_{};
+  std::shared_ptr<async_engine> engine_{};
+};
+
+// A new engine for a pinned connection, with the client's options.
+std::shared_ptr<async_engine> make_pinned_engine(const async_engine& client);
+
+}  // namespace detail
+
+/// A connection of one's own, from AsyncClient::pin(), for what changes a connection's
+/// state: MULTI/EXEC, WATCH, SELECT, CLIENT TRACKING, blocking commands in a sequence.
+/// Its commands run in order, one connection, nothing else on it. It is never
+/// re-established (its state would be lost): after a connection error, pin another.
+/// Closed when destroyed. Pub/sub and MONITOR are refused (errc::needs_its_own_api).
+class AsyncConnection : public detail::async_front_end,
+                        public detail::async_command_methods<AsyncConnection> {
+ public:
+  /// Not connected: what a failed pin() delivers.
+  AsyncConnection() = default;
+  explicit operator bool() const noexcept { return engine_ != nullptr; }
+
+  using detail::async_front_end::async_execute;
+  using detail::async_front_end::command;
+
+ private:
+  friend class AsyncClient;
+  AsyncConnection(executor_type ex, std::shared_ptr<detail::async_engine> engine) noexcept
+      : async_front_end(std::move(ex), std::move(engine)) {}
+};
+
+class AsyncClient : public detail::async_front_end,
+                    public detail::async_command_methods<AsyncClient> {
+ public:
+  /// Starts connecting at once (on `ex`). Throws ConfigError for invalid options.
+  AsyncClient(executor_type ex, options opts);
+  /// The same from a URL (see parse_url).
+  AsyncClient(executor_type ex, std::string_view url);
+  AsyncClient(executor_type ex, const char* url)
+      : AsyncClient(std::move(ex), std::string_view(url)) {}
+
+  using detail::async_front_end::async_execute;
+  using detail::async_front_end::command;
 
   /// Graceful close: new requests fail with errc::client_closed, the pending ones get
   /// their replies, then the connections close: void(std::error_code).
@@ -263,11 +312,34 @@ class AsyncClient : public detail::async_command_methods<AsyncClient> {
         token);
   }
 
-  async_client_stats stats() const;
+  /// A dedicated connection, connected and answering (its first PING replied):
+  /// void(std::error_code, AsyncConnection).
+  template <class CompletionToken>
+  auto pin(CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code, AsyncConnection)>(
+        pin_op{executor_, engine_, nullptr}, token, executor_);
+  }
 
  private:
-  executor_type executor_;
-  std::shared_ptr<detail::async_engine> engine_;
+  // Connects the engine with a PING, then hands it over.
+  struct pin_op {
+    executor_type ex;
+    std::shared_ptr<detail::async_engine> client;
+    std::shared_ptr<detail::async_engine> engine;  // the new connection's
+
+    template <class Self>
+    void operator()(Self& self, std::error_code ec = {}, std::string = {}) {
+      if (!engine) {
+        engine = detail::make_pinned_engine(*client);  // when launched, not before
+        using op = detail::command_op<std::string, resp::adapter<std::string>, Self>;
+        op::start(cmd::ping({}), std::move(self), ex, engine);
+        return;
+      }
+      AsyncConnection connection(ex, engine);
+      if (ec) connection.close();
+      self.complete(ec, ec ? AsyncConnection() : std::move(connection));
+    }
+  };
 };
 
 }  // namespace valkey

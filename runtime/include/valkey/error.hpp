@@ -47,6 +47,7 @@ enum class errc {
   unexpected_reply,            ///< a reply came that no request was waiting for
   client_closed,               ///< the client was closed before the request completed
   needs_dedicated_connection,  ///< MULTI, WATCH, SUBSCRIBE... on a shared connection
+  needs_its_own_api,           ///< SUBSCRIBE, MONITOR: replies that are not replies
 };
 
 const std::error_category& error_category() noexcept;
