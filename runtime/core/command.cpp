@@ -1,8 +1,50 @@
 #include "valkey/command.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstddef>
+#include <string>
 
 namespace valkey::detail {
+
+namespace {
+
+// The buffers a thread keeps for its next commands: a fixed array, so that keeping one
+// never allocates.
+struct command_buffer_cache {
+  static constexpr std::size_t slots = 32;
+  static constexpr std::size_t min_capacity = 64;         // smaller ones cost little
+  static constexpr std::size_t max_capacity = 16 * 1024;  // do not pin large requests
+  std::array<std::string, slots> buffers{};
+  std::size_t count = 0;
+  ~command_buffer_cache();
+};
+
+// Trivially destructible, so it can still be read while thread_local objects are being
+// destroyed (a Command destroyed then must not touch the cache).
+thread_local bool cache_destroyed = false;
+thread_local command_buffer_cache cache;
+
+command_buffer_cache::~command_buffer_cache() { cache_destroyed = true; }
+
+}  // namespace
+
+std::string take_command_buffer() noexcept {
+  if (cache_destroyed || cache.count == 0) return {};
+  std::string buffer = std::move(cache.buffers[--cache.count]);
+  buffer.clear();
+  return buffer;
+}
+
+void recycle_command_buffer(std::string&& buffer) noexcept {
+  const std::size_t capacity = buffer.capacity();
+  if (capacity < command_buffer_cache::min_capacity ||
+      capacity > command_buffer_cache::max_capacity || cache_destroyed ||
+      cache.count == command_buffer_cache::slots) {
+    return;
+  }
+  cache.buffers[cache.count++] = std::move(buffer);
+}
 
 // The wire of a Command is written by command_writer or encode_command, so it is a
 // well-formed array of bulk strings; this only walks it.

@@ -67,6 +67,17 @@ class arg_list {
   T (*at_)(const void*, std::size_t);
 };
 
+namespace detail {
+
+/// Request bytes are stored in buffers reused per thread: a Command hands its buffer back
+/// when it is destroyed and the next command built on that thread takes it, so a steady
+/// flow of commands allocates nothing for their bytes. (Small and very large buffers
+/// are not kept.)
+std::string take_command_buffer() noexcept;
+void recycle_command_buffer(std::string&& buffer) noexcept;
+
+}  // namespace detail
+
 /// A request whose reply decodes into R through Adapter: resp::adapter<R> unless the
 /// reply needs a hand-written decoder (text replies such as INFO or CLIENT LIST).
 template <class R, class Adapter = resp::adapter<R>>
@@ -79,6 +90,11 @@ class Command {
   Command(std::string buffer, std::uint32_t offset, std::uint32_t argc,
           const command_info* info) noexcept
       : buffer_(std::move(buffer)), offset_(offset), argc_(argc), info_(info) {}
+  ~Command() { detail::recycle_command_buffer(std::move(buffer_)); }
+  Command(const Command&) = default;
+  Command& operator=(const Command&) = default;
+  Command(Command&&) noexcept = default;
+  Command& operator=(Command&&) noexcept = default;
 
   /// The request as it goes on the wire.
   std::string_view wire() const noexcept { return std::string_view(buffer_).substr(offset_); }
@@ -128,9 +144,9 @@ Command<R, A> with_table_row(Command<R, A> command) {
 /// left at the front, so optional arguments need no counting pass and no copy.
 class command_writer {
  public:
-  command_writer() {
+  command_writer() : buffer_(take_command_buffer()) {
     // Room for the header and a short command at once: GET or SET with a short key and
-    // value then costs one allocation, not one per growth step.
+    // value then costs one allocation at most, not one per growth step.
     buffer_.reserve(header_room + typical_arguments);
     buffer_.resize(header_room);
   }
@@ -179,7 +195,7 @@ std::vector<std::string_view> Command<R, Adapter>::argv() const {
 /// "ENCODING", key). The reply decodes into R (a Reply unless asked otherwise).
 template <class R, resp::command_argument... Args>
 Command<R> make_command(const command_info* info, const Args&... args) {
-  std::string buffer;
+  std::string buffer = detail::take_command_buffer();
   resp::encode_command(buffer, args...);
   std::uint32_t argc =
       static_cast<std::uint32_t>((std::size_t{0} + ... + resp::argument_count(args)));
