@@ -9,6 +9,7 @@
 #include <asio/detached.hpp>
 #include <asio/error.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
@@ -69,6 +70,26 @@ const std::error_code aborted = asio::error::operation_aborted;
 
 }  // namespace
 
+// Asio tracks work on a handler's executor for every operation. Through a strand of an
+// any_io_executor that costs heap allocations per socket read (the tracked executor no
+// longer fits any_io_executor's inline storage); a strand of the concrete io_context
+// executor, the common case, fits. Other executors get the general strand.
+engine_strand::engine_strand(const asio::any_io_executor& ex) {
+  if (const auto* io = ex.target<asio::io_context::executor_type>()) {
+    io_.emplace(*io);
+    executor_ = *io_;
+  } else {
+    any_.emplace(ex);
+    executor_ = *any_;
+  }
+}
+
+bool engine_strand::running_in_this_thread() const noexcept {
+  return io_ ? io_->running_in_this_thread() : any_->running_in_this_thread();
+}
+
+namespace {}  // namespace
+
 // The health check's PING: owned by the engine, reused, completed like any request.
 class async_engine::ping_op final : public async_op {
  public:
@@ -84,14 +105,14 @@ class async_engine::ping_op final : public async_op {
 async_engine::async_engine(asio::any_io_executor ex, options opts,
                            std::shared_ptr<async_engine> parent, bool pinned)
     : executor_(std::move(ex)),
-      strand_(asio::make_strand(executor_)),
+      strand_(executor_),
       options_(std::move(opts)),
       parent_(parent),
       dedicated_(parent != nullptr || pinned),
       pinned_(pinned),
-      tick_(strand_),
-      wait_(strand_),
-      closing_(strand_, time_point::max()),
+      tick_(strand_.executor()),
+      wait_(strand_.executor()),
+      closing_(strand_.executor(), time_point::max()),
       ping_(std::make_unique<ping_op>()) {}
 
 async_engine::~async_engine() = default;
@@ -99,9 +120,9 @@ async_engine::~async_engine() = default;
 void async_engine::start() {
   auto self = shared_from_this();
   asio::co_spawn(
-      strand_, [self] { return self->connection_loop(); }, asio::detached);
+      strand_.executor(), [self] { return self->connection_loop(); }, asio::detached);
   asio::co_spawn(
-      strand_, [self] { return self->timer_loop(); }, asio::detached);
+      strand_.executor(), [self] { return self->timer_loop(); }, asio::detached);
 }
 
 async_engine::time_point async_engine::deadline_for(const command_info* info,
@@ -143,7 +164,7 @@ void async_engine::submit(async_op* op) {
       }
     }
   }
-  if (post_flush) asio::post(strand_, [self = shared_from_this()] { self->flush(); });
+  if (post_flush) asio::post(strand_.executor(), [self = shared_from_this()] { self->flush(); });
 }
 
 bool async_engine::schedule_flush_locked() {
@@ -155,7 +176,7 @@ bool async_engine::schedule_flush_locked() {
 void async_engine::reject(async_op* op, std::error_code why) {
   op->reject(why);
   // Never from within the initiating function: through the strand.
-  asio::post(strand_, [self = shared_from_this(), op] {
+  asio::post(strand_.executor(), [self = shared_from_this(), op] {
     op->complete();
     self->flush_if_submitted();
   });
@@ -189,7 +210,7 @@ void async_engine::cancel(async_op* op, asio::cancellation_type type) noexcept {
   if (dedicated_ && op->was_written() && is_blocking(op->info())) {
     // The server still blocks on it and would hand the next item to a reply nobody
     // reads: close the connection, which ends the command on the server.
-    asio::post(strand_, [self = shared_from_this()] {
+    asio::post(strand_.executor(), [self = shared_from_this()] {
       self->break_connection(aborted, "a blocking command was cancelled");
     });
   }
@@ -220,7 +241,7 @@ void async_engine::close_if_drained_locked(completion_list& done) {
   done.push(drain_waiter_);
   drain_waiter_ = nullptr;
   phase_ = phase::closed;
-  asio::post(strand_, [self = shared_from_this()] { self->close(); });
+  asio::post(strand_.executor(), [self = shared_from_this()] { self->close(); });
 }
 
 void async_engine::close() noexcept {
@@ -242,7 +263,7 @@ void async_engine::close() noexcept {
   }
   for (auto& e : dedicated) e->close();
   complete_later(done);
-  asio::post(strand_, [self = shared_from_this()] {
+  asio::post(strand_.executor(), [self = shared_from_this()] {
     if (self->stream_) self->stream_->close();
     self->tick_.cancel();
     self->wait_.cancel();
@@ -283,7 +304,7 @@ void async_engine::flush_if_submitted() {
 void async_engine::complete_later(completion_list& done) {
   while (queued_request* r = done.pop()) {
     auto* op = static_cast<async_op*>(r);
-    asio::post(strand_, [self = shared_from_this(), op] {
+    asio::post(strand_.executor(), [self = shared_from_this(), op] {
       op->complete();
       self->flush_if_submitted();
     });
@@ -426,8 +447,8 @@ asio::awaitable<std::error_code> async_engine::connect(std::string& message) {
   // close() must not wait for a connect in progress (a TLS handshake with a server that
   // does not answer takes all of connect_timeout): whichever ends first cancels the other.
   using namespace asio::experimental::awaitable_operators;
-  auto first =
-      co_await (net::async_stream::open(strand_, options_, nullptr, deadline) || until_closed());
+  auto first = co_await (net::async_stream::open(strand_.executor(), options_, nullptr, deadline) ||
+                         until_closed());
   if (first.index() == 1) co_return errc::client_closed;
   net::async_stream::opened opened = std::get<0>(std::move(first));
   if (opened.ec) {
@@ -612,7 +633,7 @@ void async_engine::flush() {
       return;
     }
     if (written < write_buffer_.size()) {
-      asio::co_spawn(strand_, write_rest(stream_, written, generation), asio::detached);
+      asio::co_spawn(strand_.executor(), write_rest(stream_, written, generation), asio::detached);
       return;
     }
     finish_write(generation);

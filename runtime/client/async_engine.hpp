@@ -21,12 +21,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
 #include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
@@ -41,6 +43,20 @@ class async_stream;
 }  // namespace valkey::net
 
 namespace valkey::detail {
+
+// The engine's strand: over the concrete io_context executor when the user's executor is
+// one (cheaper for Asio to track work on), else over the executor as given.
+class engine_strand {
+ public:
+  explicit engine_strand(const asio::any_io_executor& ex);
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
+  bool running_in_this_thread() const noexcept;
+
+ private:
+  std::optional<asio::strand<asio::io_context::executor_type>> io_;
+  std::optional<asio::strand<asio::any_io_executor>> any_;
+  asio::any_io_executor executor_;
+};
 
 class async_engine : public std::enable_shared_from_this<async_engine> {
  public:
@@ -99,7 +115,7 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   void start_next_blocking_locked(std::vector<std::shared_ptr<async_engine>>& starts);
 
   const asio::any_io_executor executor_;  // the user's
-  asio::strand<asio::any_io_executor> strand_;
+  engine_strand strand_;
   const options options_;
   const std::weak_ptr<async_engine> parent_;  // set for a dedicated engine
   const bool dedicated_;                      // its own connection: no reconnect, no health check

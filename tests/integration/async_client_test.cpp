@@ -29,6 +29,7 @@
 #include <asio/experimental/deferred.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/use_future.hpp>
 #include <gtest/gtest.h>
@@ -194,6 +195,31 @@ TEST_P(AsyncClientTest, BackPressureKeepsTheRepliesAwaitedWithinTheBound) {
   EXPECT_EQ(wrong, 0);
   EXPECT_LE(most_in_flight, 8u);
   EXPECT_GT(most_in_flight, 1u) << "requests were not pipelined at all";
+}
+
+TEST_P(AsyncClientTest, RunsOnAThreadPoolAndTakesRequestsFromManyThreads) {
+  asio::thread_pool pool(2);  // not an io_context: the general strand
+  AsyncClient c(pool.get_executor(), client_options());
+  std::atomic<int> ok{0};
+  std::atomic<int> done{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t) {
+    callers.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) {
+        c.incr("threads", [&](std::error_code ec, std::int64_t) {
+          if (!ec) ++ok;
+          ++done;
+        });
+      }
+    });
+  }
+  for (auto& t : callers) t.join();
+  const auto end = clock::now() + 30s;
+  while (done < 2000 && clock::now() < end) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(ok, 2000);
+  c.close();
+  pool.join();
+  EXPECT_EQ(sync().get("threads"), "2000");
 }
 
 TEST_P(AsyncClientTest, EveryCompletionTokenStyle) {

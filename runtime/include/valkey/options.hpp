@@ -132,6 +132,7 @@ struct options {
   /// Run on every new connection right after the handshake, before any command uses
   /// it: CLIENT TRACKING, SCRIPT LOAD, a per-connection CONFIG. What it throws fails the
   /// connect (and reaches the caller of the command that needed the connection).
+  /// Sync connections only: valkey::AsyncClient does not run it.
   std::function<void(connection&)> on_connect{};
 
   // How long.
