@@ -53,6 +53,8 @@ void async_front_end::set_push_handler(std::function<void(Reply)> handler) {
 
 async_client_stats async_front_end::stats() const { return engine_->stats(); }
 
+std::string async_front_end::last_error() const { return engine_->last_error(); }
+
 }  // namespace detail
 
 AsyncClient::AsyncClient(executor_type ex, options opts) {

@@ -271,6 +271,11 @@ void async_engine::close() noexcept {
   });
 }
 
+std::string async_engine::last_error() const {
+  const std::lock_guard lock(mutex_);
+  return last_message_;
+}
+
 void async_engine::set_push_handler(std::function<void(Reply)> handler) {
   const std::lock_guard lock(mutex_);
   push_handler_ = std::move(handler);
@@ -394,6 +399,7 @@ asio::awaitable<void> async_engine::connection_loop() {
       closed = phase_ == phase::closed;
       if (!closed && ec) {
         last_error_ = ec;
+        last_message_ = message;
         // Fail fast, or a dedicated engine (whose one request cannot wait for another).
         if (!options_.async.queue_while_disconnected || dedicated_) {
           queue_.fail_all(ec, done);
@@ -420,8 +426,12 @@ asio::awaitable<void> async_engine::connection_loop() {
 
     const auto now = clock::now();
     last_progress_ = last_activity_ = now;
-    std::string why;  // kept for a future last_error(); requests get the code
+    std::string why;
     const std::error_code lost = co_await read_replies(why);
+    {
+      const std::lock_guard lock(mutex_);
+      last_message_ = std::move(why);
+    }
     connection_lost(lost);
     if (dedicated_) break;
   }

@@ -81,6 +81,7 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   void close() noexcept;
   void set_push_handler(std::function<void(Reply)> handler);
   async_client_stats stats() const;
+  std::string last_error() const;
   const asio::any_io_executor& executor() const noexcept { return executor_; }
   const options& config() const noexcept { return options_; }
 
@@ -130,6 +131,7 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   bool flush_after_completions_ = false;  // a submit on the strand awaits flush_if_submitted()
   std::uint64_t generation_ = 0;          // connections so far: stale writers check it
   std::error_code last_error_{};          // of the last failed connect, for fail-fast rejects
+  std::string last_message_{};            // why the last connect failed or connection was lost
   async_op* drain_waiter_ = nullptr;
   std::function<void(Reply)> push_handler_{};
   async_client_stats stats_{};

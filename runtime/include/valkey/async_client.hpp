@@ -247,6 +247,11 @@ class async_front_end {
 
   async_client_stats stats() const;
 
+  /// Why the last connect failed or the last connection was lost, for logs: "connect to
+  /// 127.0.0.1:6379: Connection refused", "read from 127.0.0.1:6379: the server closed
+  /// the connection". Empty while nothing has failed. Never holds a password.
+  std::string last_error() const;
+
  protected:
   async_front_end() = default;
   async_front_end(executor_type ex, std::shared_ptr<async_engine> engine) noexcept
