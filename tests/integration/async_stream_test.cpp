@@ -46,6 +46,7 @@
 #include "support/certs.hpp"
 #include "support/ports.hpp"
 #include "support/server.hpp"
+#include "support/socket.hpp"
 
 namespace valkey::test {
 namespace {
@@ -200,17 +201,6 @@ class silent_listener {
   sockaddr_in address_{};
   std::vector<int> fillers_{};
 };
-
-bool has_ipv6_loopback() {
-  const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in6 a{};
-  a.sin6_family = AF_INET6;
-  a.sin6_addr = in6addr_loopback;
-  const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 // One server with a plain port, a Unix socket and a TLS port for the tests that do not
 // stop or pause it.

@@ -31,6 +31,7 @@
 #include "support/ports.hpp"
 #include "support/process.hpp"
 #include "support/server.hpp"
+#include "support/socket.hpp"
 #include "support/temp_dir.hpp"
 
 namespace valkey::test {
@@ -154,17 +155,6 @@ TEST_F(Connection, MissingUnixSocketFails) {
   const failure f = connect_failure(o);
   EXPECT_EQ(f.ec, std::errc::no_such_file_or_directory);
   EXPECT_TRUE(contains(f.message, "nothing-here.sock")) << f.message;
-}
-
-bool has_ipv6_loopback() {
-  const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in6 a{};
-  a.sin6_family = AF_INET6;
-  a.sin6_addr = in6addr_loopback;
-  const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
 }
 
 TEST(ConnectionIpv6, Loopback) {

@@ -15,6 +15,9 @@
 
 namespace valkey::test {
 
+/// True when this machine can bind a socket to ::1 (the IPv6 tests skip otherwise).
+bool has_ipv6_loopback();
+
 class Socket {
  public:
   static constexpr std::chrono::milliseconds default_timeout{5000};
