@@ -15,13 +15,6 @@ namespace valkey {
 namespace detail {
 namespace {
 
-// "GET" or "CLIENT KILL" for messages; never an argument, so never a password.
-std::string name_of(const command_info* info, std::string_view wire) {
-  if (info != nullptr) return std::string(info->name);
-  const auto argv = split_wire(wire);
-  return argv.empty() ? std::string("command") : std::string(argv[0]);
-}
-
 bool is_decoding_error(std::error_code ec) noexcept {
   return ec == errc::unexpected_type || ec == errc::unexpected_null ||
          ec == errc::unexpected_size || ec == errc::invalid_number;
@@ -75,7 +68,7 @@ std::optional<std::chrono::milliseconds> blocking_wait(const command_info& info,
 attempts::attempts(const options& opts, const command_info* info, std::string_view wire)
     : options_(opts),
       info_(info),
-      name_(name_of(info, wire)),
+      name_(command_name(info, wire)),
       deadline_(deadline_for(opts, info, wire)),
       backoff_(opts.retry.wait) {}
 
@@ -115,7 +108,7 @@ void attempts::retry_or_throw(const attempt_failure& failure, const std::string&
 
 void throw_failure(const command_info* info, std::string_view wire, std::error_code error,
                    const std::string& message) {
-  throw_error(error, name_of(info, wire), message);
+  throw_error(error, command_name(info, wire), message);
 }
 
 }  // namespace detail

@@ -67,6 +67,12 @@ std::vector<std::string_view> split_wire(std::string_view wire) {
   return argv;
 }
 
+std::string command_name(const command_info* info, std::string_view wire) {
+  if (info != nullptr) return std::string(info->name);
+  const auto argv = split_wire(wire);
+  return argv.empty() ? std::string("command") : std::string(argv[0]);
+}
+
 const command_info* lookup_command(std::string_view first, std::string_view second) noexcept {
   if (!second.empty()) {
     if (const command_info* sub = find_command(first, second)) return sub;

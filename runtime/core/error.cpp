@@ -39,6 +39,7 @@ class category final : public std::error_category {
       case errc::client_closed: return "the client is closed";
       case errc::needs_its_own_api:
         return "the command's replies are a stream (pub/sub, MONITOR): use their own API";
+      case errc::watch_conflict: return "a watched key changed; the transaction did not run";
       case errc::needs_dedicated_connection:
         return "the command changes the connection's state: run it on a dedicated connection";
     }

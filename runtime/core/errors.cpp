@@ -82,7 +82,7 @@ AuthenticationError::AuthenticationError(std::string_view command, std::string_v
     : ResponseError(errc::authentication_failed, command, server_message, {}) {}
 
 WatchError::WatchError(std::string_view command)
-    : ResponseError(errc::server_error, command, {},
+    : ResponseError(errc::watch_conflict, command, {},
                     "a watched key changed; the transaction did not run") {}
 
 std::optional<redirect_target> parse_redirect(std::string_view server_message) {
@@ -188,6 +188,7 @@ std::exception_ptr make_error(std::error_code code, std::string_view command,
     case errc::invalid_number:
       return std::make_exception_ptr(ReplyTypeError(code, std::move(message)));
     case errc::timeout: return std::make_exception_ptr(TimeoutError(code, std::move(message)));
+    case errc::watch_conflict: return std::make_exception_ptr(WatchError(command));
     case errc::pool_exhausted:
       return std::make_exception_ptr(PoolExhaustedError(std::move(message)));
     case errc::invalid_config: return std::make_exception_ptr(ConfigError(std::move(message)));

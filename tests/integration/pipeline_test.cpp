@@ -1,9 +1,7 @@
-// valkey::Pipeline and valkey::pipeline() on the sync client against a real server,
+// valkey::Pipeline and Client::pipeline() on the sync client against a real server,
 // RESP2 and RESP3: typed tuples, an error that belongs to the middle command alone, the
 // option that raises the first error with its position, a thousand commands in order,
 // and a connection that fails under the whole pipeline.
-#include "valkey/pipeline.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -13,9 +11,11 @@
 
 #include <gtest/gtest.h>
 
+#include "valkey/client.hpp"
 #include "valkey/commands.hpp"
 #include "valkey/errors.hpp"
 
+#include "support/protocol_fixture.hpp"
 #include "support/server.hpp"
 
 namespace valkey::test {
@@ -23,34 +23,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class PipelineTest : public ::testing::TestWithParam<int> {
- protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<Server>(ServerOptions{}); }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  Client client() const {
-    options o;
-    o.host = server_->host();
-    o.port = server_->port();
-    o.protocol = GetParam();
-    return Client(o);
-  }
-  // Keys of their own per test and protocol.
-  std::string key(const std::string& name) const {
-    return name + ":" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  }
-  static Server& server() { return *server_; }
-
- private:
-  static inline std::unique_ptr<Server> server_;
-};
+class PipelineTest : public ProtocolTest {};
 
 TEST_P(PipelineTest, ATupleOfTheCommandsTypes) {
   Client c = client();
   c.set(key("a"), "A");
   c.hset(key("h"), {{"f", "1"}});
-  auto [a, n, missing, h] = pipeline(c, cmd::get(key("a")), cmd::incr(key("n")),
-                                     cmd::get(key("none")), cmd::hgetall(key("h")));
+  auto [a, n, missing, h] = c.pipeline(cmd::get(key("a")), cmd::incr(key("n")),
+                                       cmd::get(key("none")), cmd::hgetall(key("h")));
   EXPECT_EQ(a, std::optional<std::string>("A"));
   EXPECT_EQ(n, 1);
   EXPECT_EQ(missing, std::nullopt);
@@ -60,17 +40,17 @@ TEST_P(PipelineTest, ATupleOfTheCommandsTypes) {
 TEST_P(PipelineTest, AnErrorBelongsToItsCommandAlone) {
   Client c = client();
   c.set(key("s"), "text");
-  Pipeline p(c);
-  auto before = p.add(cmd::incr(key("n")));
-  auto wrong = p.add(cmd::lpush(key("s"), {"x"}));  // a string is no list
+  Pipeline p;
+  auto before = p.incr(key("n"));
+  auto wrong = p.lpush(key("s"), {"x"});  // a string is no list
   auto after = p.add(cmd::get(key("s")));
-  p.execute();
+  c.execute(p);
   EXPECT_FALSE(p.failed(before));
   EXPECT_TRUE(p.failed(wrong));
-  EXPECT_EQ(p.get(before), 1);
-  EXPECT_EQ(p.get(after), std::optional<std::string>("text"));
+  EXPECT_EQ(p[before], 1);
+  EXPECT_EQ(p[after], std::optional<std::string>("text"));
   try {
-    p.get(wrong);
+    (void)p[wrong];
     ADD_FAILURE() << "no exception";
   } catch (const WrongTypeError& e) {
     EXPECT_NE(std::string(e.what()).find("pipeline command 2 (LPUSH)"), std::string::npos)
@@ -84,7 +64,7 @@ TEST_P(PipelineTest, TheFirstErrorCanBeRaisedWithItsPosition) {
   Client c = client();
   c.set(key("s"), "text");
   try {
-    (void)pipeline(c, cmd::incr(key("n")), cmd::incr(key("s")), cmd::incr(key("n")));
+    (void)c.pipeline(cmd::incr(key("n")), cmd::incr(key("s")), cmd::incr(key("n")));
     ADD_FAILURE() << "no exception";
   } catch (const ResponseError& e) {
     EXPECT_NE(std::string(e.what()).find("pipeline command 2 (INCR)"), std::string::npos)
@@ -95,29 +75,89 @@ TEST_P(PipelineTest, TheFirstErrorCanBeRaisedWithItsPosition) {
 
 TEST_P(PipelineTest, AThousandCommandsInOrder) {
   Client c = client();
-  Pipeline p(c);
+  Pipeline p;
   std::vector<pipeline_handle<std::int64_t>> handles;
-  for (int i = 0; i < 1000; ++i) handles.push_back(p.add(cmd::incr(key("counter"))));
+  for (int i = 0; i < 1000; ++i) handles.push_back(p.incr(key("counter")));
   EXPECT_EQ(p.size(), 1000u);
-  p.execute();
+  c.execute(p);
   for (std::size_t i = 0; i < handles.size(); ++i) {
-    EXPECT_EQ(p.get(handles[i]), static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(p[handles[i]], static_cast<std::int64_t>(i + 1));
   }
+  // Run again: the same commands, fresh results.
+  c.execute(p);
+  EXPECT_EQ(p[handles.back()], 2000);
 }
 
 TEST_P(PipelineTest, AReplyThatDoesNotFitItsTypeFailsOnlyThatCommand) {
   Client c = client();
   c.set(key("s"), "text");
-  Pipeline p(c);
+  Pipeline p;
   auto as_number = p.add(cmd::get(key("s")).as<std::int64_t>());
-  auto fine = p.add(cmd::get(key("s")));
-  p.execute();
-  EXPECT_THROW(p.get(as_number), ReplyTypeError);
-  EXPECT_EQ(p.get(fine), std::optional<std::string>("text"));
+  auto fine = p.get(key("s"));
+  c.execute(p);
+  EXPECT_THROW((void)p[as_number], ReplyTypeError);
+  EXPECT_EQ(p[fine], std::optional<std::string>("text"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Protocols, PipelineTest, ::testing::Values(2, 3),
-                         [](const auto& p) { return "RESP" + std::to_string(p.param); });
+TEST_P(PipelineTest, ClearedAndRefilledWithOtherTypes) {
+  Client c = client();
+  c.set(key("s"), "text");
+  Pipeline p;
+  auto first = p.incr(key("n"));
+  p.get(key("s"));
+  c.execute(p);
+  EXPECT_EQ(p[first], 1);
+  p.clear();
+  EXPECT_THROW((void)p[first], Error);  // that handle is gone with its command
+  auto text = p.get(key("s"));          // where INCR's integer was
+  auto n = p.incr(key("n"));            // where GET's string was
+  auto missing = p.get(key("none"));
+  c.execute(p);
+  EXPECT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[text], "text");
+  EXPECT_EQ(p[n], 2);
+  EXPECT_EQ(p[missing], std::nullopt);
+}
+
+TEST_P(PipelineTest, ResultsBeforeItRanAreAnError) {
+  Pipeline p;
+  auto h = p.ping();
+  EXPECT_THROW((void)p[h], Error);
+  Client c = client();
+  Pipeline empty;
+  c.execute(empty);  // nothing to send: no round trip, no error
+  EXPECT_TRUE(empty.empty());
+}
+
+TEST_P(PipelineTest, RunsOnAPinnedConnectionToo) {
+  Client c = client();
+  PinnedConnection pinned = c.pin();
+  pinned.select(9);
+  pinned.set(key("k"), "in db 9");
+  Pipeline p;
+  auto v = p.get(key("k"));
+  pinned.execute(p);
+  EXPECT_EQ(p[v], "in db 9");
+  c.execute(p);  // the client's connections are on db 0
+  EXPECT_EQ(p[v], std::nullopt);
+}
+
+TEST_P(PipelineTest, ABlockingCommandGetsItsWaitBeyondTheCommandTimeout) {
+  options o;
+  o.host = server().host();
+  o.port = server().port();
+  o.protocol = GetParam();
+  o.command_timeout = 200ms;
+  Client c(o);
+  Pipeline p;
+  auto popped = p.blpop({key("empty")}, 500ms);  // waits, more than the timeout
+  auto after = p.ping();
+  c.execute(p);
+  EXPECT_EQ(p[popped], std::nullopt);
+  EXPECT_EQ(p[after], "PONG");
+}
+
+INSTANTIATE_TEST_SUITE_P(Protocols, PipelineTest, ::testing::Values(2, 3), protocol_name);
 
 TEST(PipelineFailure, AConnectionThatFailsFailsThePipeline) {
   Server s;
@@ -128,10 +168,10 @@ TEST(PipelineFailure, AConnectionThatFailsFailsThePipeline) {
   Client c(o);
   c.ping();
   s.pause();  // SIGSTOP: the replies never come
-  Pipeline p(c);
-  p.add(cmd::incr("n"));
-  p.add(cmd::incr("n"));
-  EXPECT_THROW(p.execute(), TimeoutError);
+  Pipeline p;
+  p.incr("n");
+  p.incr("n");
+  EXPECT_THROW(c.execute(p), TimeoutError);
   s.resume();
   EXPECT_GE(c.incr("n"), 2);  // the client is usable again (the pipeline's INCRs may have run)
 }

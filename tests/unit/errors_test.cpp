@@ -203,8 +203,9 @@ TEST(ErrorsWatch, NotFromAPrefix) {
   EXPECT_EQ(e.command(), "EXEC");
   EXPECT_EQ(e.server_message(), "");
   EXPECT_EQ(e.prefix(), "");
-  EXPECT_EQ(e.code(), errc::server_error);
+  EXPECT_EQ(e.code(), errc::watch_conflict);
   EXPECT_THROW(throw valkey::WatchError(), valkey::ResponseError);
+  EXPECT_THROW(valkey::throw_error(errc::watch_conflict, "EXEC"), valkey::WatchError);
 }
 
 template <class E>

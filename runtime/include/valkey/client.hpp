@@ -4,6 +4,8 @@
 //   c.set("k", "v", {.condition = valkey::nx, .expiration = valkey::ex{10s}});  // bool
 //   std::optional<std::string> v = c.get("k");
 //   valkey::Reply r = c.command("OBJECT", "ENCODING", "k");
+//   auto [a, n] = c.pipeline(valkey::cmd::get("a"), valkey::cmd::incr("n"));
+//   for (const std::string& key : c.scan_iter({.pattern = "user:*"})) ...
 //
 // Every command of the generated API is a method (valkey/detail/command_methods.hpp).
 // Commands run on connections from a pool, with options.retry for failures that allow
@@ -12,11 +14,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -25,9 +29,11 @@
 #include "valkey/detail/command_methods.hpp"
 #include "valkey/errors.hpp"
 #include "valkey/options.hpp"
+#include "valkey/pipeline.hpp"
 #include "valkey/pool.hpp"
 #include "valkey/resp/reply.hpp"
 #include "valkey/retry.hpp"
+#include "valkey/scan.hpp"
 
 namespace valkey {
 
@@ -68,6 +74,15 @@ std::optional<std::chrono::milliseconds> blocking_wait(const command_info& info,
 connection::time_point deadline_for(const options& opts, const command_info* info,
                                     std::string_view wire);
 
+// A Pipeline's or Transaction's deadline: the command timeout from now, longer when a
+// pipelined blocking command may wait longer (nothing blocks inside MULTI).
+connection::time_point batch_deadline(const options& config, const command_batch& batch);
+
+// Runs a Pipeline or Transaction on `c`: one write, every reply read within the
+// command timeout (longer for blocking commands in a pipeline). Throws on a connection
+// failure, and what command_batch::finish() throws.
+void run_batch(const options& config, connection& c, command_batch& batch, pipeline_options opts);
+
 // Throws the exception for a failed command_result.
 [[noreturn]] void throw_failure(const command_info* info, std::string_view wire,
                                 std::error_code error, const std::string& message);
@@ -84,7 +99,14 @@ R&& checked(R&& value, const command_info* info, std::string_view wire) {
 
 }  // namespace detail
 
-class Client : public detail::sync_command_methods<Client> {
+struct transaction_options {
+  /// Attempts in all while WATCHed keys keep changing; then WatchError.
+  int max_tries = 10;
+  /// Pause between attempts.
+  std::chrono::milliseconds retry_delay{0};
+};
+
+class Client : public detail::sync_command_methods<Client>, public detail::scan_methods<Client> {
  public:
   /// A client over a BlockingConnectionPool of `opts`. Connects lazily: call ping() to
   /// fail fast at start-up. Throws ConfigError for invalid options.
@@ -116,6 +138,40 @@ class Client : public detail::sync_command_methods<Client> {
     return execute(detail::with_table_row(make_command<R>(nullptr, args...)));
   }
 
+  /// The commands' replies as a tuple of their types, from one round trip:
+  ///   auto [a, n] = c.pipeline(valkey::cmd::get("a"), valkey::cmd::incr("n"));
+  /// Throws the first failed command's error (after reading every reply), naming its
+  /// position and name: "pipeline command 2 (INCR): WRONGTYPE ...".
+  template <class... R, class... A>
+  std::tuple<R...> pipeline(const Command<R, A>&... commands) {
+    Pipeline p;
+    auto handles = std::make_tuple(p.add(commands)...);
+    execute(p, {.raise_first_error = true});
+    return std::apply([&](auto... h) { return std::tuple<R...>(std::move(p[h])...); }, handles);
+  }
+
+  /// Runs every command of `p` on one connection, in one write, within the command
+  /// timeout; each result (or error) is then in its handle. Not retried: a connection
+  /// failure throws and leaves the outcome of each command unknown.
+  void execute(Pipeline& p, pipeline_options opts = {});
+  /// Runs MULTI, the commands of `tx` and EXEC on one connection. Throws ExecAbortError
+  /// when the server refused a command while queuing it (nothing ran); each result (or
+  /// that command's own error) is then in its handle.
+  void execute(Transaction& tx, pipeline_options opts = {});
+
+  /// A transaction that depends on what it reads: WATCHes `watched_keys` on a connection
+  /// of its own, calls fn(connection, tx) to read (on `connection`, now) and queue (in
+  /// `tx`), then runs tx. When a watched key changed in between, it starts over, up to
+  /// opts.max_tries attempts; then WatchError. Returns the transaction that ran, for its
+  /// results. An empty tx runs nothing.
+  ///   client.transaction({"balance"}, [&](valkey::PinnedConnection& c, valkey::Transaction& tx) {
+  ///     auto balance = std::stoll(c.get("balance").value_or("0"));
+  ///     tx.set("balance", std::to_string(balance + 10));
+  ///   });
+  Transaction transaction(arg_list<std::string_view> watched_keys,
+                          const std::function<void(PinnedConnection&, Transaction&)>& fn,
+                          transaction_options opts = {});
+
   /// PING, within the command timeout: throws when the server cannot be reached.
   void ping();
 
@@ -132,7 +188,8 @@ class Client : public detail::sync_command_methods<Client> {
 };
 
 /// A connection checked out of a Client's pool (Client::pin()).
-class PinnedConnection : public detail::sync_command_methods<PinnedConnection> {
+class PinnedConnection : public detail::sync_command_methods<PinnedConnection>,
+                         public detail::scan_methods<PinnedConnection> {
  public:
   template <class R, class A>
   R execute(const Command<R, A>& command) {
@@ -149,11 +206,23 @@ class PinnedConnection : public detail::sync_command_methods<PinnedConnection> {
     return execute(detail::with_table_row(make_command<R>(nullptr, args...)));
   }
 
+  /// Runs a Pipeline or a Transaction on this connection (see Client::execute). Here a
+  /// transaction sees the keys WATCHed on this connection: WatchError when one changed.
+  void execute(Pipeline& p, pipeline_options opts = {}) {
+    detail::run_batch(pool_->config(), *lease_, p, opts);
+  }
+  void execute(Transaction& tx, pipeline_options opts = {}) {
+    detail::run_batch(pool_->config(), *lease_, tx, opts);
+  }
+
   /// The connection itself, e.g. for pipelining with write() and read().
   connection& raw() noexcept { return *lease_; }
 
  private:
   friend class Client;
+  // Hands the connection back to the pool: only when its state is known to be clean.
+  void give_back() noexcept { ConnectionPool::lease done(std::move(lease_)); }
+
   PinnedConnection(std::shared_ptr<ConnectionPool> pool, ConnectionPool::lease lease)
       : pool_(std::move(pool)), lease_(std::move(lease)) {}
 

@@ -127,6 +127,10 @@ namespace detail {
 
 std::vector<std::string_view> split_wire(std::string_view wire);
 
+// "GET" or "CLIENT KILL" for messages: the table's name, else the first word on the
+// wire; never an argument, so never a password.
+std::string command_name(const command_info* info, std::string_view wire);
+
 // The table row of a command given by its words: "CLIENT", "KILL" or "GET".
 const command_info* lookup_command(std::string_view first, std::string_view second) noexcept;
 

@@ -48,6 +48,7 @@ enum class errc {
   client_closed,               ///< the client was closed before the request completed
   needs_dedicated_connection,  ///< MULTI, WATCH, SUBSCRIBE... on a shared connection
   needs_its_own_api,           ///< SUBSCRIBE, MONITOR: replies that are not replies
+  watch_conflict,              ///< EXEC did nothing: a WATCHed key had changed
 };
 
 const std::error_category& error_category() noexcept;

@@ -241,6 +241,7 @@ std::exception_ptr make_response_error(std::string_view command, std::string_vie
 ///   errc::server_error           by the prefix of server_message (make_response_error)
 ///   errc::authentication_failed  AuthenticationError
 ///   errc::timeout, ETIMEDOUT     TimeoutError
+///   errc::watch_conflict         WatchError
 ///   errc::pool_exhausted         PoolExhaustedError
 ///   errc::invalid_config         ConfigError
 ///   RESP framing codes, errc::incomplete_message                 ProtocolError
