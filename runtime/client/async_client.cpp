@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "valkey/client.hpp"
 #include "valkey/errors.hpp"
 
 #include "client/async_engine.hpp"
@@ -13,6 +14,11 @@ namespace detail {
 void engine_submit(async_engine& engine, async_op* op) { engine.submit(op); }
 
 void engine_drain(async_engine& engine, async_op* op) { engine.drain(op); }
+
+std::chrono::steady_clock::time_point engine_batch_deadline(const async_engine& engine,
+                                                            const command_batch& batch) {
+  return batch_deadline(engine.config(), batch);
+}
 
 void engine_cancel(async_engine& engine, async_op* op, asio::cancellation_type type) noexcept {
   engine.cancel(op, type);

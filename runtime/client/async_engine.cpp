@@ -55,6 +55,16 @@ bool is_blocking(const command_info* info) noexcept {
   return info != nullptr && info->has(command_flag::blocking);
 }
 
+// True for a request the server may hold on to: a blocking command, or a pipeline with one.
+bool may_block(const async_op& op) noexcept {
+  if (op.blocking || is_blocking(op.info())) return true;
+  if (op.batch == nullptr || op.batch->is_transaction()) return false;
+  for (std::size_t i = 0; i < op.batch->size(); ++i) {
+    if (is_blocking(op.batch->info_of(i))) return true;
+  }
+  return false;
+}
+
 // How often deadlines, stalls and idleness are looked at: often enough for the shortest
 // of the timeouts involved to be kept to within an eighth of it.
 milliseconds tick_interval(const options& o) {
@@ -132,15 +142,33 @@ async_engine::time_point async_engine::deadline_for(const command_info* info,
 
 // ---- requests in ------------------------------------------------------------------
 
+async_engine::route async_engine::route_of(const command_info* info) const noexcept {
+  if (info == nullptr) return {};
+  if (pinned_ && needs_an_api_of_its_own(*info)) return {.refused = errc::needs_its_own_api};
+  if (!dedicated_) {
+    if (needs_dedicated_connection(*info)) return {.refused = errc::needs_dedicated_connection};
+    if (info->has(command_flag::blocking)) return {.blocking = true};
+  }
+  return {};
+}
+
+// A batch goes where its most demanding command must: refused if one is, to the blocking
+// pool if one blocks (inside MULTI nothing blocks).
+async_engine::route async_engine::route_of(const async_op& op) const noexcept {
+  if (op.batch == nullptr) return route_of(op.info());
+  route batch_route;
+  for (std::size_t i = 0; i < op.batch->size(); ++i) {
+    const route r = route_of(op.batch->info_of(i));
+    if (r.refused) return r;
+    batch_route.blocking = batch_route.blocking || (r.blocking && !op.batch->is_transaction());
+  }
+  return batch_route;
+}
+
 void async_engine::submit(async_op* op) {
-  const command_info* info = op->info();
-  if (pinned_ && info != nullptr && needs_an_api_of_its_own(*info)) {
-    return reject(op, errc::needs_its_own_api);
-  }
-  if (!dedicated_ && info != nullptr) {
-    if (needs_dedicated_connection(*info)) return reject(op, errc::needs_dedicated_connection);
-    if (info->has(command_flag::blocking)) return submit_blocking(op);
-  }
+  const route where = route_of(*op);
+  if (where.refused) return reject(op, where.refused);
+  if (where.blocking) return submit_blocking(op);
   bool post_flush = false;
   {
     const std::lock_guard lock(mutex_);
@@ -207,7 +235,7 @@ void async_engine::cancel(async_op* op, asio::cancellation_type type) noexcept {
     return;
   }
   if (done.empty()) return;
-  if (dedicated_ && op->was_written() && is_blocking(op->info())) {
+  if (dedicated_ && op->was_written() && may_block(*op)) {
     // The server still blocks on it and would hand the next item to a reply nobody
     // reads: close the connection, which ends the command on the server.
     asio::post(strand_.executor(), [self = shared_from_this()] {
@@ -710,9 +738,9 @@ void async_engine::on_tick(time_point now) {
   // A blocking command that timed out after its write still blocks the server.
   bool abandoned_blocking = false;
   while (queued_request* r = done.pop()) {
-    abandoned_blocking =
-        abandoned_blocking || (dedicated_ && r->was_written() && is_blocking(r->info()));
-    static_cast<async_op*>(r)->complete();
+    auto* op = static_cast<async_op*>(r);
+    abandoned_blocking = abandoned_blocking || (dedicated_ && op->was_written() && may_block(*op));
+    op->complete();
   }
   flush_if_submitted();
   if (stalled || abandoned_blocking) {

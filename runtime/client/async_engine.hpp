@@ -110,6 +110,14 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
   void reject(async_op* op, std::error_code why);
   void close_if_drained_locked(protocol::completion_list& done);
 
+  // Where a request may run: refused (and why), on the blocking pool, or here.
+  struct route {
+    std::error_code refused{};
+    bool blocking = false;
+  };
+  route route_of(const command_info* info) const noexcept;
+  route route_of(const async_op& op) const noexcept;
+
   // Blocking commands: the shared engine's pool of dedicated engines.
   void submit_blocking(async_op* op);
   void dedicated_free(async_engine* engine, bool usable);

@@ -30,7 +30,8 @@ queued_request* completion_list::pop() noexcept {
 // A FIFO of requests on a ring buffer that keeps its storage, so that a steady flow of
 // requests allocates nothing. Each request remembers its position as a running number
 // (queued_request::slot_), so that one can be taken out of the middle in O(1): its entry
-// becomes null and is skipped (queued FIFO) or marks a reply to drop (written FIFO).
+// becomes null and is skipped (queued FIFO) or marks a reply to drop (written FIFO). In
+// the written FIFO a request of several replies has one entry per reply, side by side.
 class request_queue::fifo {
  public:
   std::size_t size() const noexcept { return count_; }
@@ -63,9 +64,16 @@ class request_queue::fifo {
     --count_;
     return r;
   }
-  /// Empties the entry of `r` (which must be in this FIFO), keeping its place.
-  void erase(const queued_request* r) noexcept {
-    entries_[(head_ + (r->slot_ - first_)) & (entries_.size() - 1)] = nullptr;
+  /// Empties the `span` entries of `r` from its position on (those still in this FIFO),
+  /// keeping their places.
+  void erase(const queued_request* r, std::size_t span) noexcept {
+    for (std::uint64_t s = std::max(r->slot_, first_); s < r->slot_ + span; ++s) {
+      entries_[(head_ + (s - first_)) & (entries_.size() - 1)] = nullptr;
+    }
+  }
+  /// Removes the entries at the front that belong to `r`.
+  void pop_entries_of(const queued_request* r) noexcept {
+    while (count_ > 0 && front() == r) pop_front();
   }
 
  private:
@@ -136,6 +144,10 @@ std::size_t request_queue::take_writes(std::string& out, std::size_t max_bytes,
     --live_queued_;
     out.append(r->wire_);
     written_->push_back(r);
+    const std::uint64_t first_slot = r->slot_;
+    for (std::uint32_t i = 1; i < r->replies_; ++i) written_->push_back(r);
+    r->slot_ = first_slot;
+    r->replies_left_ = r->replies_;
     r->state_ = queued_request::state::written;
     r->was_written_ = true;
     ++r->writes_;
@@ -201,9 +213,17 @@ bool request_queue::read_reply(std::string_view& input, completion_list& done) {
   }
   reading_ = reading::nothing;
   queued_request* r = written_->pop_front();
-  if (r != nullptr) {
+  if (r == nullptr) return true;  // abandoned: dropped
+  if (r->replies_ == 1) {
     r->status_ = std::move(reply_status_);
     finish(r, done);
+  } else {
+    r->on_reply_end(std::move(reply_status_));
+    reply_status_ = {};
+    if (--r->replies_left_ == 0) {
+      r->status_ = {};
+      finish(r, done);
+    }
   }
   return true;
 }
@@ -212,12 +232,12 @@ bool request_queue::cancel(queued_request* r, std::error_code why, bool even_if_
                            completion_list& done) {
   switch (r->state_) {
     case queued_request::state::queued:
-      queued_->erase(r);
+      queued_->erase(r, 1);
       --live_queued_;
       break;
     case queued_request::state::written:
       if (!even_if_written) return false;
-      written_->erase(r);
+      written_->erase(r, r->replies_);
       break;
     case queued_request::state::idle:
     case queued_request::state::done: return false;
@@ -251,7 +271,9 @@ void request_queue::connection_lost(std::error_code why,
   while (!written_->empty()) {
     queued_request* r = written_->pop_front();
     if (r == nullptr) continue;  // abandoned: already completed
-    if (keep(*r)) {
+    written_->pop_entries_of(r);
+    // Some replies of a multi-reply request may have been delivered: never repeat one.
+    if (r->replies_ == 1 && keep(*r)) {
       kept.push_back(r);
     } else {
       r->status_ = {};

@@ -38,6 +38,7 @@
 #include "valkey/error.hpp"
 #include "valkey/options.hpp"
 
+#include "support/async_run.hpp"
 #include "support/server.hpp"
 
 namespace valkey::test {
@@ -49,31 +50,6 @@ using asio::awaitable;
 using asio::use_awaitable;
 
 constexpr auto slack = 3s;  // timing bounds are loose: test machines are noisy
-
-// Runs `io` until `done` or `limit`: the client keeps the context busy while it lives.
-void run_until(asio::io_context& io, const bool& done, std::chrono::seconds limit = 30s) {
-  const auto end = clock::now() + limit;
-  while (!done && clock::now() < end) io.run_for(10ms);
-  ASSERT_TRUE(done) << "the test coroutine did not finish in " << limit.count() << " s";
-}
-
-// Runs a test coroutine to its end; its exceptions fail the test.
-template <class F>
-void run(asio::io_context& io, F&& body, std::chrono::seconds limit = 30s) {
-  bool done = false;
-  std::exception_ptr failure;
-  asio::co_spawn(io, std::forward<F>(body), [&](std::exception_ptr e) {
-    failure = e;
-    done = true;
-  });
-  run_until(io, done, limit);
-  if (failure) std::rethrow_exception(failure);
-}
-
-awaitable<void> sleep_for(clock::duration d) {
-  asio::steady_timer t(co_await asio::this_coro::executor, d);
-  co_await t.async_wait(use_awaitable);
-}
 
 class AsyncClientTest : public ::testing::TestWithParam<int> {
  protected:

@@ -272,6 +272,104 @@ TEST_F(Queue, ALostConnectionRequeuesTheKeptRequestsInOrderAndFailsTheRest) {
   EXPECT_EQ(e.value, "E");
 }
 
+// A request of several replies (a pipeline) that keeps each reply's value as a string
+// and each status, like the async client's batch operation.
+class multi_request final : private wire_holder, public queued_request {
+ public:
+  multi_request(std::string wire, std::uint32_t replies)
+      : wire_holder{std::move(wire)}, queued_request(bytes, nullptr, time_point::max()) {
+    set_replies(replies);
+  }
+  bool on_node(const resp::node& n, std::error_code& ec) override {
+    if (!adapter_) adapter_.emplace(current_);
+    return adapter_->on_node(n, ec);
+  }
+  void on_reply_end(resp::reply_status&& status) override {
+    values.push_back(status.ok() ? current_ : "error: " + status.server_message);
+    current_.clear();
+    adapter_.reset();
+  }
+  std::vector<std::string> values;
+
+ private:
+  std::string current_;
+  std::optional<resp::adapter<std::string>> adapter_;
+};
+
+TEST_F(Queue, ARequestOfSeveralRepliesTakesThemAllInOrder) {
+  const std::string replies = "$1\r\nA\r\n-ERR no\r\n>1\r\n+push\r\n$1\r\nC\r\n$1\r\nD\r\n";
+  for (std::size_t step = 1; step <= replies.size(); ++step) {
+    SCOPED_TRACE(step);
+    multi_request batch(get("a") + get("b") + get("c"), 3);
+    test_request<std::string> after(get("d"));
+    queue.push(&batch);
+    queue.push(&after);
+    out.clear();
+    ASSERT_EQ(queue.take_writes(out, 1 << 20, 100), 2u);
+    EXPECT_EQ(queue.in_flight(), 4u);  // one per reply
+    feed(replies, step);
+    const auto finished = drain(done);
+    ASSERT_EQ(finished.size(), 2u);
+    EXPECT_EQ(finished[0], &batch);
+    EXPECT_TRUE(batch.status().ok());  // each reply's error is its own
+    EXPECT_EQ(batch.values, (std::vector<std::string>{"A", "error: ERR no", "C"}));
+    EXPECT_EQ(after.value, "D");
+    EXPECT_EQ(pushes.size(), 1u);
+    pushes.clear();
+    EXPECT_TRUE(queue.idle());
+  }
+}
+
+TEST_F(Queue, ARequestOfSeveralRepliesAbandonedHalfwayHasTheRestDropped) {
+  multi_request batch(get("a") + get("b") + get("c"), 3);
+  test_request<std::string> after(get("d"));
+  queue.push(&batch);
+  queue.push(&after);
+  queue.take_writes(out, 1 << 20, 100);
+  feed("$1\r\nA\r\n*2\r\n$1\r\nx\r\n");  // the first reply, and half of the second
+  EXPECT_TRUE(queue.cancel(&batch, errc::timeout, true, done));
+  EXPECT_EQ(drain(done).size(), 1u);
+  EXPECT_EQ(batch.status().error, errc::timeout);
+  EXPECT_EQ(batch.values, (std::vector<std::string>{"A"}));
+  feed("$1\r\ny\r\n$1\r\nC\r\n$1\r\nD\r\n");
+  EXPECT_EQ(drain(done).size(), 1u);
+  EXPECT_EQ(after.value, "D");
+  EXPECT_EQ(batch.values.size(), 1u);  // nothing more reached it
+  EXPECT_TRUE(queue.idle());
+}
+
+TEST_F(Queue, ARequestOfSeveralRepliesIsNeverWrittenTwice) {
+  multi_request batch(get("a") + get("b"), 2);
+  test_request<std::string> safe(get("c"));
+  queue.push(&batch);
+  queue.push(&safe);
+  queue.take_writes(out, 1 << 20, 100);
+  feed("$1\r\nA\r\n");
+  queue.connection_lost(
+      errc::connection_closed, [](const queued_request&) { return true; }, done);
+  const auto failed = drain(done);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0], &batch);
+  EXPECT_EQ(batch.status().error, errc::connection_closed);
+  EXPECT_EQ(queue.queued(), 1u);  // the single GET goes again
+  EXPECT_EQ(queue.in_flight(), 0u);
+  out.clear();
+  EXPECT_EQ(queue.take_writes(out, 1 << 20, 100), 1u);
+  EXPECT_EQ(out, get("c"));
+}
+
+TEST_F(Queue, ExpiryEndsARequestOfSeveralRepliesOnce) {
+  multi_request batch(get("a") + get("b"), 2);
+  queue.push(&batch);
+  queue.take_writes(out, 1 << 20, 100);
+  // Its deadline is max(): cancel it as expiry would, then check nothing is left to end.
+  EXPECT_TRUE(queue.cancel(&batch, errc::timeout, true, done));
+  EXPECT_EQ(queue.expire(t0 + 24h, done), time_point::max());
+  EXPECT_EQ(drain(done).size(), 1u);
+  queue.fail_all(errc::client_closed, done);
+  EXPECT_TRUE(drain(done).empty());
+}
+
 TEST_F(Queue, FailAllEndsEverythingInOrder) {
   test_request<std::string> a(get("a")), b(get("b")), c(get("c"));
   for (auto* r : {&a, &b, &c}) queue.push(r);

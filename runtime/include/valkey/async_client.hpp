@@ -57,13 +57,16 @@
 #include <asio/compose.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/executor_work_guard.hpp>
+#include <asio/post.hpp>
 #include <asio/recycling_allocator.hpp>
 
+#include "valkey/async_scan.hpp"
 #include "valkey/command.hpp"
 #include "valkey/commands.hpp"
 #include "valkey/detail/command_methods.hpp"
 #include "valkey/error.hpp"
 #include "valkey/options.hpp"
+#include "valkey/pipeline.hpp"
 #include "valkey/protocol/request_queue.hpp"
 #include "valkey/resp/reply.hpp"
 
@@ -86,6 +89,8 @@ class async_op : public protocol::queued_request {
   async_engine* runner = nullptr;
   /// A blocking command: it waits for, then runs on, a dedicated connection.
   bool blocking = false;
+  /// For a Pipeline or Transaction: its commands, which the engine checks and routes.
+  const command_batch* batch = nullptr;
 
  protected:
   ~async_op() override = default;
@@ -99,6 +104,8 @@ void engine_cancel(async_engine& engine, async_op* op, asio::cancellation_type t
 std::chrono::steady_clock::time_point engine_deadline(const async_engine& engine,
                                                       const command_info* info,
                                                       std::string_view wire);
+std::chrono::steady_clock::time_point engine_batch_deadline(const async_engine& engine,
+                                                            const command_batch& batch);
 
 // The memory of an operation: the handler's allocator, else Asio's recycling one (which
 // reuses a thread's recently freed blocks).
@@ -112,44 +119,105 @@ auto op_allocator(const Handler& handler) {
   }
 }
 
-template <class R, class A>
-struct command_storage {
-  Command<R, A> stored;
+// What an operation runs and delivers: one command and its typed reply.
+template <class R, class A, bool WithValue>
+class command_body {
+ public:
+  explicit command_body(Command<R, A>&& command) : command_(std::move(command)) {}
+  // Moved before any node is fed: the adapter is bound anew to this value.
+  command_body(command_body&& other) noexcept
+      : command_(std::move(other.command_)), value_(std::move(other.value_)) {}
+  command_body(const command_body&) = delete;
+  command_body& operator=(const command_body&) = delete;
+  command_body& operator=(command_body&&) = delete;
+  ~command_body() = default;
+
+  std::string_view wire() const noexcept { return command_.wire(); }
+  const command_info* info() const noexcept { return command_.info(); }
+  std::uint32_t replies() const noexcept { return 1; }
+  bool on_node(const resp::node& n, std::error_code& ec) { return adapter_.on_node(n, ec); }
+  void on_reply_end(resp::reply_status&&) {}
+  /// The completion handler's arguments: (error, value), or (error) alone.
+  auto take_outcome(const resp::reply_status& status) {
+    if constexpr (WithValue) {
+      return std::tuple<std::error_code, R>(status.error, std::move(value_));
+    } else {
+      return std::tuple<std::error_code>(status.error);
+    }
+  }
+
+ private:
+  Command<R, A> command_;
+  R value_{};
+  A adapter_{value_};
 };
 
-// One command in flight. The command is a base so that it exists before the queue's
-// view of its bytes is taken. The handler gets (error, value), or (error) alone when
-// WithValue is false.
-template <class R, class A, class Handler, bool WithValue = true>
-class command_op final : private command_storage<R, A>, public async_op {
+// A Pipeline or Transaction: the caller's object receives the replies; the handler gets
+// the error that fails the batch as a whole (command_batch::check), or none.
+class batch_body {
+ public:
+  batch_body(command_batch& batch, pipeline_options opts)
+      : batch_(&batch), opts_(opts), wire_(batch.start()) {}
+
+  std::string_view wire() const noexcept { return wire_; }
+  const command_info* info() const noexcept { return nullptr; }
+  std::uint32_t replies() const noexcept { return static_cast<std::uint32_t>(batch_->replies()); }
+  bool on_node(const resp::node& n, std::error_code& ec) { return batch_->on_node(n, ec); }
+  void on_reply_end(resp::reply_status&& status) { batch_->end_reply(std::move(status)); }
+  std::tuple<std::error_code> take_outcome(const resp::reply_status& status) const {
+    return {status.error ? status.error : batch_->check(opts_).error};
+  }
+  const command_batch& batch() const noexcept { return *batch_; }
+
+ private:
+  command_batch* batch_;
+  pipeline_options opts_;
+  std::string_view wire_;
+};
+
+template <class Body>
+struct body_storage {
+  Body body;
+};
+
+// One request in flight. The body is a base so that it exists before the queue's view
+// of its bytes is taken.
+template <class Body, class Handler>
+class request_op final : private body_storage<Body>, public async_op {
  public:
   using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
+  using submit_fn = void (*)(async_engine&, async_op*);
 
-  command_op(Command<R, A>&& cmd, time_point deadline, Handler&& handler,
+  request_op(Body&& request, time_point deadline, Handler&& handler,
              const asio::any_io_executor& fallback, std::shared_ptr<async_engine> engine)
-      : command_storage<R, A>{std::move(cmd)},
-        async_op(this->stored.wire(), this->stored.info(), deadline),
+      : body_storage<Body>{std::move(request)},
+        async_op(this->body.wire(), this->body.info(), deadline),
         handler_(std::move(handler)),
         work_(asio::get_associated_executor(handler_, fallback)),
-        engine_(std::move(engine)) {}
+        engine_(std::move(engine)) {
+    set_replies(this->body.replies());
+    if constexpr (requires { this->body.batch(); }) batch = &this->body.batch();
+  }
 
-  /// Allocates the operation and hands it to `submit` (engine_submit, engine_drain).
-  static void start(Command<R, A>&& cmd, Handler&& handler, const asio::any_io_executor& fallback,
-                    std::shared_ptr<async_engine> engine,
-                    void (*submit)(async_engine&, async_op*) = &engine_submit) {
+  /// Allocates the operation and hands it to `submit` (engine_submit, engine_drain, ...).
+  static void start(Body&& request, time_point deadline, Handler&& handler,
+                    const asio::any_io_executor& fallback, std::shared_ptr<async_engine> engine,
+                    submit_fn submit = &engine_submit) {
     auto alloc = rebound(op_allocator(handler));
-    command_op* op = std::allocator_traits<decltype(alloc)>::allocate(alloc, 1);
-    const auto deadline = engine_deadline(*engine, cmd.info(), cmd.wire());
+    request_op* op = std::allocator_traits<decltype(alloc)>::allocate(alloc, 1);
     async_engine& target = *engine;
     ::new (static_cast<void*>(op))
-        command_op(std::move(cmd), deadline, std::move(handler), fallback, std::move(engine));
+        request_op(std::move(request), deadline, std::move(handler), fallback, std::move(engine));
     auto slot = asio::get_associated_cancellation_slot(op->handler_);
     if (slot.is_connected()) slot.template emplace<canceller>(canceller{&target, op});
     submit(target, op);
   }
 
   bool on_node(const resp::node& n, std::error_code& ec) override {
-    return adapter_.on_node(n, ec);
+    return this->body.on_node(n, ec);
+  }
+  void on_reply_end(resp::reply_status&& status) override {
+    this->body.on_reply_end(std::move(status));
   }
 
   void complete() noexcept override {
@@ -162,37 +230,44 @@ class command_op final : private command_storage<R, A>, public async_op {
  private:
   struct canceller {
     async_engine* engine;
-    command_op* op;
+    request_op* op;
     void operator()(asio::cancellation_type type) const { engine_cancel(*engine, op, type); }
   };
 
   template <class Alloc>
   static auto rebound(const Alloc& a) {
-    return typename std::allocator_traits<Alloc>::template rebind_alloc<command_op>(a);
+    return typename std::allocator_traits<Alloc>::template rebind_alloc<request_op>(a);
   }
 
   void finish() {
     asio::get_associated_cancellation_slot(handler_).clear();
     Handler handler(std::move(handler_));
-    const std::error_code ec = status().error;
-    R value(std::move(value_));
+    auto outcome = this->body.take_outcome(status());
     asio::executor_work_guard<handler_executor> work(std::move(work_));
     auto alloc = rebound(op_allocator(handler));
-    this->~command_op();
+    this->~request_op();
     std::allocator_traits<decltype(alloc)>::deallocate(alloc, this, 1);
-    if constexpr (WithValue) {
-      std::move(handler)(ec, std::move(value));
-    } else {
-      std::move(handler)(ec);
-    }
+    std::apply(std::move(handler), std::move(outcome));
   }
 
-  R value_{};
-  A adapter_{value_};
   Handler handler_;
   asio::executor_work_guard<handler_executor> work_;
   std::shared_ptr<async_engine> engine_;  // outlives every operation it runs
 };
+
+template <class R, class A, class Handler, bool WithValue = true>
+using command_op = request_op<command_body<R, A, WithValue>, Handler>;
+
+// Starts one command: its deadline from the engine's options.
+template <class R, class A, bool WithValue = true, class Handler>
+void start_command(Command<R, A>&& cmd, Handler&& handler, const asio::any_io_executor& fallback,
+                   std::shared_ptr<async_engine> engine,
+                   void (*submit)(async_engine&, async_op*) = &engine_submit) {
+  const auto deadline = engine_deadline(*engine, cmd.info(), cmd.wire());
+  command_op<R, A, std::decay_t<Handler>, WithValue>::start(
+      command_body<R, A, WithValue>(std::move(cmd)), deadline, std::forward<Handler>(handler),
+      fallback, std::move(engine), submit);
+}
 
 }  // namespace detail
 
@@ -221,10 +296,39 @@ class async_front_end {
   auto async_execute(Command<R, A> command, CompletionToken&& token) {
     return asio::async_initiate<CompletionToken, void(std::error_code, R)>(
         [engine = engine_, ex = executor_](auto handler, Command<R, A> c) mutable {
-          using op = command_op<R, A, std::decay_t<decltype(handler)>>;
-          op::start(std::move(c), std::move(handler), ex, std::move(engine));
+          start_command(std::move(c), std::move(handler), ex, std::move(engine));
         },
         token, with_table_row(std::move(command)));
+  }
+
+  /// Runs a Pipeline or Transaction as one request; each command's value or own error
+  /// is then in its handle: void(std::error_code). The batch must stay alive, untouched,
+  /// until the handler runs. The error is what fails the batch as a whole: a connection
+  /// error or timeout (nothing is retried), errc::watch_conflict, an EXECABORT
+  /// (errc::server_error; the refused command's handle has the server's text), and with
+  /// opts.raise_first_error the first command's own error. A pipeline with a blocking
+  /// command runs on a dedicated connection; commands that change the connection's state
+  /// are refused on a shared one (errc::needs_dedicated_connection).
+  template <class CompletionToken>
+  auto async_execute(command_batch& batch, pipeline_options opts, CompletionToken&& token) {
+    return asio::async_initiate<CompletionToken, void(std::error_code)>(
+        [engine = engine_, ex = executor_](auto handler, command_batch* b,
+                                           pipeline_options o) mutable {
+          if (b->empty() && !b->is_transaction() && b->scripts().empty()) {
+            const auto handler_ex = asio::get_associated_executor(handler, ex);
+            asio::post(handler_ex,
+                       [h = std::move(handler)]() mutable { std::move(h)(std::error_code()); });
+            return;
+          }
+          using op = request_op<batch_body, std::decay_t<decltype(handler)>>;
+          const auto deadline = engine_batch_deadline(*engine, *b);
+          op::start(batch_body(*b, o), deadline, std::move(handler), ex, std::move(engine));
+        },
+        token, &batch, opts);
+  }
+  template <class CompletionToken>
+  auto async_execute(command_batch& batch, CompletionToken&& token) {
+    return async_execute(batch, pipeline_options{}, std::forward<CompletionToken>(token));
   }
 
   /// Any command from its words: c.command({"OBJECT", "ENCODING", "k"}, token) gives a
@@ -275,7 +379,8 @@ std::shared_ptr<async_engine> make_pinned_engine(const async_engine& client);
 /// re-established (its state would be lost): after a connection error, pin another.
 /// Closed when destroyed. Pub/sub and MONITOR are refused (errc::needs_its_own_api).
 class AsyncConnection : public detail::async_front_end,
-                        public detail::async_command_methods<AsyncConnection> {
+                        public detail::async_command_methods<AsyncConnection>,
+                        public detail::async_scan_methods<AsyncConnection> {
  public:
   /// Not connected: what a failed pin() delivers.
   AsyncConnection() = default;
@@ -291,7 +396,8 @@ class AsyncConnection : public detail::async_front_end,
 };
 
 class AsyncClient : public detail::async_front_end,
-                    public detail::async_command_methods<AsyncClient> {
+                    public detail::async_command_methods<AsyncClient>,
+                    public detail::async_scan_methods<AsyncClient> {
  public:
   /// Starts connecting at once (on `ex`). Throws ConfigError for invalid options.
   AsyncClient(executor_type ex, options opts);
@@ -309,10 +415,9 @@ class AsyncClient : public detail::async_front_end,
   auto async_close(CompletionToken&& token) {
     return asio::async_initiate<CompletionToken, void(std::error_code)>(
         [engine = engine_, ex = executor_](auto handler) mutable {
-          using op = detail::command_op<resp::ignore_t, resp::adapter<resp::ignore_t>,
-                                        std::decay_t<decltype(handler)>, false>;
-          op::start(make_command<resp::ignore_t>(nullptr, "PING"), std::move(handler), ex,
-                    std::move(engine), &detail::engine_drain);
+          detail::start_command<resp::ignore_t, resp::adapter<resp::ignore_t>, false>(
+              make_command<resp::ignore_t>(nullptr, "PING"), std::move(handler), ex,
+              std::move(engine), &detail::engine_drain);
         },
         token);
   }
@@ -336,8 +441,7 @@ class AsyncClient : public detail::async_front_end,
     void operator()(Self& self, std::error_code ec = {}, std::string = {}) {
       if (!engine) {
         engine = detail::make_pinned_engine(*client);  // when launched, not before
-        using op = detail::command_op<std::string, resp::adapter<std::string>, Self>;
-        op::start(cmd::ping({}), std::move(self), ex, engine);
+        detail::start_command(cmd::ping({}), std::move(self), ex, engine);
         return;
       }
       AsyncConnection connection(ex, engine);

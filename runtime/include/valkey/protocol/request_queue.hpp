@@ -54,6 +54,13 @@ class queued_request {
   /// One node of the reply, in pre-order; true once the value is complete. Sets `ec`
   /// when the reply does not fit (the rest of the message is then skipped).
   virtual bool on_node(const resp::node& n, std::error_code& ec) = 0;
+  /// For a request of several replies (a pipeline, a transaction): the end of each reply
+  /// message, with how it decoded. Such a request ends with an empty status once its
+  /// last reply is read; a request of one reply gets that reply's status instead.
+  virtual void on_reply_end(resp::reply_status&& /*status*/) {}
+
+  /// Reply messages the request produces (1 unless set_replies() said otherwise).
+  std::uint32_t replies() const noexcept { return replies_; }
 
   std::string_view wire() const noexcept { return wire_; }
   const command_info* info() const noexcept { return info_; }
@@ -66,6 +73,10 @@ class queued_request {
   bool was_written() const noexcept { return was_written_; }
   /// Times the request was written (a retry after a lost connection writes it again).
   int writes() const noexcept { return writes_; }
+
+  /// Sets how many reply messages the request produces (at least 1), before it is queued.
+  /// A request of several replies is never written twice: a lost connection fails it.
+  void set_replies(std::uint32_t n) noexcept { replies_ = n < 1 ? 1 : n; }
 
   /// Ends a request that no queue holds (state idle -> done) with `why`: for requests
   /// refused before they are queued.
@@ -87,6 +98,8 @@ class queued_request {
   time_point deadline_;
   resp::reply_status status_{};
   std::uint64_t slot_ = 0;  // position in the queued or written FIFO (see request_queue)
+  std::uint32_t replies_ = 1;
+  std::uint32_t replies_left_ = 0;  // while written: reply messages still to come
   state state_ = state::idle;
   bool was_written_ = false;
   int writes_ = 0;
@@ -159,7 +172,8 @@ class request_queue {
 
   /// Requests waiting to be written.
   std::size_t queued() const noexcept;
-  /// Replies awaited, dropped ones (of abandoned requests) included.
+  /// Replies awaited, dropped ones (of abandoned requests) included. A request of
+  /// several replies counts each.
   std::size_t in_flight() const noexcept;
   bool idle() const noexcept { return queued() == 0 && in_flight() == 0; }
   /// Why on_input() failed.
