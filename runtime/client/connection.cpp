@@ -87,6 +87,7 @@ bool connection::fill(time_point deadline, resp::reply_status& status) {
     return false;
   }
   buffer_.commit(bytes);
+  last_used_ = clock::now();  // per read, not per reply: a pipeline reads many per read
   return true;
 }
 

@@ -86,11 +86,12 @@ std::optional<connection> ConnectionPool::take_idle(std::unique_lock<std::mutex>
 void ConnectionPool::reap_idle(time_point now) {
   const auto limit = options_.pool.idle_timeout;
   if (limit.count() == 0) return;
-  while (!idle_.empty() && now - idle_.front().since > limit) {
-    idle_.pop_front();
-    --open_;
-    ++stats_.dropped;
-  }
+  const auto fresh = std::find_if(idle_.begin(), idle_.end(),
+                                  [&](const idle_connection& i) { return now - i.since <= limit; });
+  const auto expired = static_cast<std::size_t>(fresh - idle_.begin());
+  idle_.erase(idle_.begin(), fresh);
+  open_ -= expired;
+  stats_.dropped += expired;
 }
 
 bool ConnectionPool::healthy(connection& c, time_point idle_since, time_point deadline) {

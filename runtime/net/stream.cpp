@@ -145,6 +145,11 @@ class socket_stream final : public stream {
   std::error_code read_directly(std::span<char> into, std::size_t& bytes, time_point deadline) {
     bytes = 0;
     const int fd = socket_.native_handle();
+    std::error_code ec;
+    // The last read filled the buffer: more is most likely waiting (a long pipelined
+    // reply), so try recv() before poll(). Otherwise the reply is usually not there yet
+    // and poll() first saves a recv() that would fail.
+    if (last_read_filled_ && try_recv(fd, into, bytes, ec)) return ec;
     for (;;) {
       pollfd wait{.fd = fd, .events = POLLIN, .revents = 0};
       const int ready = ::poll(&wait, 1, poll_timeout(deadline));
@@ -154,16 +159,26 @@ class socket_stream final : public stream {
         close();
         return errc::timeout;
       }
-      const ssize_t n = ::recv(fd, into.data(), into.size(), 0);
-      if (n > 0) {
-        bytes = static_cast<std::size_t>(n);
-        return {};
-      }
-      if (n == 0) return errc::connection_closed;
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        return std::error_code(errno, std::system_category());
-      }
+      if (try_recv(fd, into, bytes, ec)) return ec;
     }
+  }
+
+  // One recv() that does not wait: true when it ended the read (bytes, the end of the
+  // stream or an error in `ec`), false when nothing was there after all.
+  bool try_recv(int fd, std::span<char> into, std::size_t& bytes, std::error_code& ec) {
+    const ssize_t n = ::recv(fd, into.data(), into.size(), MSG_DONTWAIT);
+    if (n > 0) {
+      bytes = static_cast<std::size_t>(n);
+      last_read_filled_ = bytes == into.size();
+      return true;
+    }
+    if (n == 0) {
+      ec = errc::connection_closed;
+      return true;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return false;
+    ec = std::error_code(errno, std::system_category());
+    return true;
   }
 
   // Milliseconds until the deadline, rounded up, for poll(); -1: no deadline.
@@ -197,6 +212,7 @@ class socket_stream final : public stream {
   }
 
   io_runner runner_;  // first in, last out: the socket is registered with it
+  bool last_read_filled_ = false;
   std::shared_ptr<asio::ssl::context> tls_;
   Socket socket_;
 };

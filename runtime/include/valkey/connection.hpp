@@ -101,7 +101,7 @@ class connection {
   /// Why the connection broke (empty while it is not).
   std::error_code error() const noexcept;
   const std::string& error_message() const noexcept { return broken_message_; }
-  /// When the last reply was read (or the handshake finished).
+  /// When bytes last arrived (or the handshake finished).
   time_point last_used() const noexcept { return last_used_; }
   /// Push frames (RESP3 '>') skipped while waiting for replies.
   std::uint64_t pushes_skipped() const noexcept { return pushes_skipped_; }
@@ -154,7 +154,7 @@ resp::reply_status connection::read(Adapter& adapter, time_point deadline) {
     const resp::read_result result = resp::read_message(parser_, input, adapter, status);
     buffer_.consume(available - input.size());
     switch (result) {
-      case resp::read_result::complete: last_used_ = clock::now(); return status;
+      case resp::read_result::complete: return status;
       case resp::read_result::failed:
         fail(status.error, "invalid reply from " + peer() + ": " + status.error.message());
         return status;
