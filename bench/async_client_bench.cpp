@@ -10,12 +10,10 @@
 // "GET_3B 64 412345.6 1.00"; "hiredis GET_3B 1 ...". In-flight requests are kept up by
 // callbacks that issue the next request as each reply arrives (no coroutine frames in
 // the measurement), all on one thread.
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -26,20 +24,7 @@
 
 #include <valkey/async_client.hpp>
 
-// Counting allocator: every operator new in the process is counted. (GCC sees free() on
-// memory from operator new and warns; here both sides are ours and use malloc.)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-namespace {
-std::atomic<std::uint64_t> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "allocation_counter.hpp"
 
 namespace {
 
@@ -106,12 +91,12 @@ result run_case(asio::io_context& io, valkey::AsyncClient& client, const bench_c
     while (!warm.finished()) io.run_one();
   }
   driver d(client, c, total);
-  const std::uint64_t before = allocations.load();
+  const std::uint64_t before = valkey::bench::allocations_so_far();
   const auto start = clock_type::now();
   d.start(in_flight);
   while (!d.finished()) io.run_one();
   const std::chrono::duration<double> took = clock_type::now() - start;
-  const std::uint64_t allocated = allocations.load() - before;
+  const std::uint64_t allocated = valkey::bench::allocations_so_far() - before;
   if (d.failures() > 0) throw std::runtime_error(std::string(c.name) + ": failed requests");
   return {total / took.count(), static_cast<double>(allocated) / total};
 }
