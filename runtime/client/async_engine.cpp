@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <utility>
-#include <variant>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/error.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
@@ -20,6 +18,7 @@
 #include "valkey/protocol/handshake.hpp"
 #include "valkey/retry.hpp"
 
+#include "client/async_connect.hpp"
 #include "net/async_stream.hpp"
 
 namespace valkey::detail {
@@ -481,80 +480,18 @@ asio::awaitable<void> async_engine::connection_loop() {
 }
 
 asio::awaitable<std::error_code> async_engine::connect(std::string& message) {
-  const auto deadline = connection::deadline_after(options_.connect_timeout);
-  // close() must not wait for a connect in progress (a TLS handshake with a server that
-  // does not answer takes all of connect_timeout): whichever ends first cancels the other.
-  using namespace asio::experimental::awaitable_operators;
-  auto first = co_await (net::async_stream::open(strand_.executor(), options_, nullptr, deadline) ||
-                         until_closed());
-  if (first.index() == 1) co_return errc::client_closed;
-  net::async_stream::opened opened = std::get<0>(std::move(first));
-  if (opened.ec) {
-    message = std::move(opened.message);
-    co_return opened.ec;
-  }
-  stream_ = std::move(opened.stream);
-  buffer_ = read_buffer();
-  {
-    const std::lock_guard lock(mutex_);
-    if (phase_ == phase::closed) co_return errc::client_closed;
-  }
-  // The handshake's deadline closes the socket, which ends the read or write it waits in.
-  auto timed_out = std::make_shared<bool>(false);  // outlives this frame if need be
-  if (deadline != connection::no_deadline) {
-    wait_.expires_at(deadline);
-    wait_.async_wait([timed_out, stream = stream_](const std::error_code& ec) {
-      if (ec) return;
-      *timed_out = true;
-      stream->close();
-    });
-  }
-  std::error_code ec = co_await handshake(message);
-  wait_.cancel();
-  if (*timed_out) {
-    ec = errc::timeout;
-    message = "handshake with " + stream_->peer() + ": deadline exceeded";
-  }
-  if (ec) stream_->close();
-  co_return ec;
+  return open_connection(
+      strand_.executor(), options_, wait_, [this] { return until_closed(); },
+      [this] {
+        const std::lock_guard lock(mutex_);
+        return phase_ == phase::closed;
+      },
+      stream_, buffer_, message);
 }
 
 asio::awaitable<void> async_engine::until_closed() {
   std::error_code ignored;
   co_await closing_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-}
-
-asio::awaitable<std::error_code> async_engine::handshake(std::string& message) {
-  credentials creds{options_.username, options_.password};
-  if (options_.credential_provider) {
-    try {
-      creds = options_.credential_provider();
-    } catch (const std::exception& e) {
-      message = std::string("credential provider: ") + e.what();
-      co_return errc::authentication_failed;
-    }
-  }
-  protocol::handshake hs(options_, std::move(creds));
-  std::error_code ec;
-  co_await stream_->write_all(hs.start(), ec);
-  while (!ec) {
-    std::string_view input = buffer_.unread();
-    const std::size_t available = input.size();
-    const auto status = hs.on_input(input);
-    buffer_.consume(available - input.size());
-    switch (status) {
-      case protocol::handshake::status::done: co_return std::error_code();
-      case protocol::handshake::status::failed: message = hs.error_message(); co_return hs.error();
-      case protocol::handshake::status::write: co_await stream_->write_all(hs.output(), ec); break;
-      case protocol::handshake::status::need_more: {
-        const std::span<char> into = buffer_.prepare();
-        buffer_.commit(co_await stream_->read_some(into, ec));
-        break;
-      }
-    }
-  }
-  message = "handshake with " + stream_->peer() + ": " + ec.message();
-  co_return ec;
 }
 
 asio::awaitable<std::error_code> async_engine::read_replies(std::string& message) {

@@ -91,7 +91,6 @@ class async_engine : public std::enable_shared_from_this<async_engine> {
 
   asio::awaitable<void> connection_loop();
   asio::awaitable<std::error_code> connect(std::string& message);
-  asio::awaitable<std::error_code> handshake(std::string& message);
   asio::awaitable<void> until_closed();
   asio::awaitable<std::error_code> read_replies(std::string& message);
   asio::awaitable<void> timer_loop();

@@ -38,7 +38,7 @@ class category final : public std::error_category {
       case errc::unexpected_reply: return "a reply came that no request was waiting for";
       case errc::client_closed: return "the client is closed";
       case errc::needs_its_own_api:
-        return "the command's replies are a stream (pub/sub, MONITOR): use their own API";
+        return "the command's replies are a stream: use AsyncSubscriber or AsyncMonitor";
       case errc::watch_conflict: return "a watched key changed; the transaction did not run";
       case errc::needs_dedicated_connection:
         return "the command changes the connection's state: run it on a dedicated connection";
