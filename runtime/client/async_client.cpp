@@ -1,6 +1,12 @@
 #include "valkey/async_client.hpp"
 
+#include <string>
 #include <utility>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include "valkey/client.hpp"
 #include "valkey/errors.hpp"
@@ -72,5 +78,33 @@ AsyncClient::AsyncClient(executor_type ex, options opts) {
 
 AsyncClient::AsyncClient(executor_type ex, std::string_view url)
     : AsyncClient(std::move(ex), parse_url(url)) {}
+
+asio::awaitable<Transaction> async_transaction(
+    AsyncClient& client, std::vector<std::string> watched_keys,
+    std::function<asio::awaitable<void>(AsyncConnection&, Transaction&)> fn,
+    transaction_options opts) {
+  AsyncConnection connection = co_await client.pin(asio::use_awaitable);
+  for (int attempt = 1;; ++attempt) {
+    if (!watched_keys.empty()) co_await connection.watch(watched_keys, asio::use_awaitable);
+    Transaction tx;
+    co_await fn(connection, tx);
+    if (tx.empty()) {
+      if (!watched_keys.empty()) co_await connection.unwatch(asio::use_awaitable);
+      co_return tx;
+    }
+    auto [ec] =
+        co_await connection.async_execute(tx, asio::experimental::as_tuple(asio::use_awaitable));
+    if (!ec) co_return tx;
+    if (ec != errc::watch_conflict) throw_error(ec, "EXEC");
+    if (attempt >= opts.max_tries) {
+      throw WatchError("EXEC (attempt " + std::to_string(attempt) + " of " +
+                       std::to_string(opts.max_tries) + ")");
+    }
+    if (opts.retry_delay.count() > 0) {
+      asio::steady_timer pause(co_await asio::this_coro::executor, opts.retry_delay);
+      co_await pause.async_wait(asio::use_awaitable);
+    }
+  }
+}
 
 }  // namespace valkey

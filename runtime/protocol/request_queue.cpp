@@ -214,7 +214,7 @@ bool request_queue::read_reply(std::string_view& input, completion_list& done) {
   reading_ = reading::nothing;
   queued_request* r = written_->pop_front();
   if (r == nullptr) return true;  // abandoned: dropped
-  if (r->replies_ == 1) {
+  if (!r->counted_replies_) {
     r->status_ = std::move(reply_status_);
     finish(r, done);
   } else {
@@ -273,7 +273,7 @@ void request_queue::connection_lost(std::error_code why,
     if (r == nullptr) continue;  // abandoned: already completed
     written_->pop_entries_of(r);
     // Some replies of a multi-reply request may have been delivered: never repeat one.
-    if (r->replies_ == 1 && keep(*r)) {
+    if (!r->counted_replies_ && keep(*r)) {
       kept.push_back(r);
     } else {
       r->status_ = {};

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -21,8 +22,11 @@
 #include <gtest/gtest.h>
 
 #include "valkey/async_client.hpp"
+#include "valkey/async_script.hpp"
 #include "valkey/client.hpp"
 #include "valkey/error.hpp"
+#include "valkey/errors.hpp"
+#include "valkey/script.hpp"
 
 #include "support/async_run.hpp"
 #include "support/protocol_fixture.hpp"
@@ -276,6 +280,79 @@ TEST_P(AsyncBatchTest, ScansPageByPageFromACoroutine) {
   for (const auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
   EXPECT_GT(pages, 1);
   EXPECT_EQ(fields, (std::map<std::string, std::string>{{"f1", "a"}, {"f2", "b"}}));
+}
+
+TEST_P(AsyncBatchTest, ATypedPipelineGivesATuple) {
+  AsyncClient c(io.get_executor(), client_options());
+  sync().set(key("a"), "A");
+  sync().set(key("s"), "text");
+  run(io, [&]() -> awaitable<void> {
+    auto [a, n, missing] = co_await c.pipeline(
+        std::tuple(cmd::get(key("a")), cmd::incr(key("n")), cmd::get(key("none"))), use_awaitable);
+    EXPECT_EQ(a, "A");
+    EXPECT_EQ(n, 1);
+    EXPECT_EQ(missing, std::nullopt);
+    auto [ec, values] =
+        co_await c.pipeline(std::tuple(cmd::incr(key("n")), cmd::incr(key("s"))), with_error);
+    EXPECT_EQ(ec, errc::server_error);  // the second one's; the first ran
+  });
+  EXPECT_EQ(sync().get(key("n")), "2");
+}
+
+TEST_P(AsyncBatchTest, TheTransactionHelperRetriesAfterAConflict) {
+  AsyncClient c(io.get_executor(), client_options());
+  Client other = sync();
+  other.set(key("balance"), "100");
+  int attempts = 0;
+  pipeline_handle<bool> set;
+  const std::vector<std::string> balance_key{key("balance")};  // GCC 12: no braced list
+  const std::vector<std::string> busy_key{key("busy")};        // in a co_await
+  run(io, [&]() -> awaitable<void> {
+    Transaction tx = co_await async_transaction(
+        c, balance_key, [&](AsyncConnection& conn, Transaction& t) -> awaitable<void> {
+          ++attempts;
+          const auto balance = co_await conn.get(key("balance"), use_awaitable);
+          if (attempts == 1) other.incrby(key("balance"), 5);  // under the first try
+          set = t.set(key("balance"), std::to_string(std::stoll(balance.value_or("0")) + 10));
+        });
+    EXPECT_TRUE(tx[set]);
+    // A key that keeps changing: WatchError after max_tries.
+    int tries = 0;
+    try {
+      co_await async_transaction(c, busy_key,
+                                 [&](AsyncConnection&, Transaction& t) -> awaitable<void> {
+                                   ++tries;
+                                   other.incr(key("busy"));
+                                   t.incr(key("busy"));
+                                   co_return;
+                                 },
+                                 {.max_tries = 2});
+      ADD_FAILURE() << "no exception";
+    } catch (const WatchError&) {
+    }
+    EXPECT_EQ(tries, 2);
+  });
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(other.get(key("balance")), "115");
+}
+
+TEST_P(AsyncBatchTest, AScriptIsLoadedWhenTheServerLacksIt) {
+  AsyncClient c(io.get_executor(), client_options());
+  Client admin = sync();
+  static const Script add("return redis.call('incrby', KEYS[1], ARGV[1])");
+  static const Script fails("return redis.call('incr', KEYS[1])");
+  admin.script_flush();
+  admin.set(key("text"), "abc");
+  const std::vector<std::string> keys{key("n")};
+  const std::vector<std::string> five{"5"};
+  const std::vector<std::string> text_key{key("text")};
+  run(io, [&]() -> awaitable<void> {
+    EXPECT_EQ(co_await async_run<std::int64_t>(add, c, keys, five, use_awaitable), 5);
+    EXPECT_EQ(co_await async_run<std::int64_t>(add, c, keys, five, use_awaitable), 10);
+    auto [ec, value] = co_await async_run<std::int64_t>(fails, c, text_key, {}, with_error);
+    EXPECT_EQ(ec, errc::server_error);  // the script's own error, after loading it
+  });
+  EXPECT_TRUE(admin.script_exists({add.sha1()}).at(0));
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, AsyncBatchTest, ::testing::Values(2, 3), protocol_name);

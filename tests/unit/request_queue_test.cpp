@@ -320,6 +320,16 @@ TEST_F(Queue, ARequestOfSeveralRepliesTakesThemAllInOrder) {
   }
 }
 
+TEST_F(Queue, ARequestWhoseRepliesAreCountedGetsEachEvenWhenThereIsOne) {
+  multi_request batch(get("a"), 1);  // a pipeline of one command
+  queue.push(&batch);
+  queue.take_writes(out, 1 << 20, 100);
+  feed("-NOSCRIPT no\r\n");
+  ASSERT_EQ(drain(done).size(), 1u);
+  EXPECT_TRUE(batch.status().ok());  // the error is the command's, not the request's
+  EXPECT_EQ(batch.values, (std::vector<std::string>{"error: NOSCRIPT no"}));
+}
+
 TEST_F(Queue, ARequestOfSeveralRepliesAbandonedHalfwayHasTheRestDropped) {
   multi_request batch(get("a") + get("b") + get("c"), 3);
   test_request<std::string> after(get("d"));

@@ -44,6 +44,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -53,6 +54,7 @@
 #include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
+#include <asio/awaitable.hpp>
 #include <asio/cancellation_type.hpp>
 #include <asio/compose.hpp>
 #include <asio/dispatch.hpp>
@@ -134,7 +136,6 @@ class command_body {
 
   std::string_view wire() const noexcept { return command_.wire(); }
   const command_info* info() const noexcept { return command_.info(); }
-  std::uint32_t replies() const noexcept { return 1; }
   bool on_node(const resp::node& n, std::error_code& ec) { return adapter_.on_node(n, ec); }
   void on_reply_end(resp::reply_status&&) {}
   /// The completion handler's arguments: (error, value), or (error) alone.
@@ -195,8 +196,10 @@ class request_op final : private body_storage<Body>, public async_op {
         handler_(std::move(handler)),
         work_(asio::get_associated_executor(handler_, fallback)),
         engine_(std::move(engine)) {
-    set_replies(this->body.replies());
-    if constexpr (requires { this->body.batch(); }) batch = &this->body.batch();
+    if constexpr (requires { this->body.batch(); }) {  // a request of several replies
+      set_replies(this->body.replies());
+      batch = &this->body.batch();
+    }
   }
 
   /// Allocates the operation and hands it to `submit` (engine_submit, engine_drain, ...).
@@ -283,6 +286,31 @@ struct async_client_stats {
 
 namespace detail {
 
+// A typed pipeline in flight: the batch and its handles, on the heap so that they stay
+// put while the request runs.
+template <class Handles>
+struct tuple_pipeline_state {
+  Pipeline batch;
+  Handles handles;
+};
+
+template <class Front, class State, class Values>
+struct tuple_pipeline_op {
+  Front* front;
+  std::unique_ptr<State> state;
+
+  template <class Self>
+  void operator()(Self& self) {
+    front->async_execute(state->batch, {.raise_first_error = true}, std::move(self));
+  }
+  template <class Self>
+  void operator()(Self& self, std::error_code ec) {
+    if (ec) return self.complete(ec, Values{});
+    self.complete(ec, std::apply([&](auto... h) { return Values(std::move(state->batch[h])...); },
+                                 state->handles));
+  }
+};
+
 // What the client and a pinned connection share: an engine, the executor handlers run on
 // by default, and how commands reach the engine.
 class async_front_end {
@@ -329,6 +357,21 @@ class async_front_end {
   template <class CompletionToken>
   auto async_execute(command_batch& batch, CompletionToken&& token) {
     return async_execute(batch, pipeline_options{}, std::forward<CompletionToken>(token));
+  }
+
+  /// The commands' replies as a tuple of their types, from one request:
+  ///   auto [a, n] = co_await c.pipeline(std::tuple(cmd::get("a"), cmd::incr("n")), token);
+  /// void(std::error_code, std::tuple<R...>); the error is the first failed command's
+  /// (all of them ran), or what failed the request.
+  template <class... R, class... A, class CompletionToken>
+  auto pipeline(std::tuple<Command<R, A>...> commands, CompletionToken&& token) {
+    using state_type = tuple_pipeline_state<std::tuple<pipeline_handle<R, A>...>>;
+    auto state = std::make_unique<state_type>();
+    state->handles =
+        std::apply([&](auto&... c) { return std::make_tuple(state->batch.add(c)...); }, commands);
+    return asio::async_compose<CompletionToken, void(std::error_code, std::tuple<R...>)>(
+        tuple_pipeline_op<async_front_end, state_type, std::tuple<R...>>{this, std::move(state)},
+        token, executor_);
   }
 
   /// Any command from its words: c.command({"OBJECT", "ENCODING", "k"}, token) gives a
@@ -450,5 +493,20 @@ class AsyncClient : public detail::async_front_end,
     }
   };
 };
+
+/// A transaction that depends on what it reads, for coroutines: WATCHes `watched_keys` on
+/// a connection of its own (pin()), awaits fn(connection, tx) to read there and queue in
+/// tx, runs tx, and starts over when a watched key changed in between, up to
+/// opts.max_tries attempts. Returns the transaction that ran, for its results. Throws
+/// WatchError after the last attempt, and the valkey::Error of any other failure.
+///   auto tx = co_await valkey::async_transaction(client, {"balance"},
+///       [](valkey::AsyncConnection& c, valkey::Transaction& t) -> asio::awaitable<void> {
+///         auto balance = co_await c.get("balance", asio::use_awaitable);
+///         t.set("balance", std::to_string(std::stoll(balance.value_or("0")) + 10));
+///       });
+asio::awaitable<Transaction> async_transaction(
+    AsyncClient& client, std::vector<std::string> watched_keys,
+    std::function<asio::awaitable<void>(AsyncConnection&, Transaction&)> fn,
+    transaction_options opts = {});
 
 }  // namespace valkey

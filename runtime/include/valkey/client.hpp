@@ -99,13 +99,6 @@ R&& checked(R&& value, const command_info* info, std::string_view wire) {
 
 }  // namespace detail
 
-struct transaction_options {
-  /// Attempts in all while WATCHed keys keep changing; then WatchError.
-  int max_tries = 10;
-  /// Pause between attempts.
-  std::chrono::milliseconds retry_delay{0};
-};
-
 class Client : public detail::sync_command_methods<Client>, public detail::scan_methods<Client> {
  public:
   /// A client over a BlockingConnectionPool of `opts`. Connects lazily: call ping() to

@@ -19,6 +19,7 @@
 // "pipeline command 2 (INCR): WRONGTYPE ...".
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -41,6 +42,14 @@ namespace valkey {
 template <class R, class A = resp::adapter<R>>
 struct pipeline_handle {
   std::size_t index = 0;
+};
+
+/// For the transaction helpers (Client::transaction, valkey::async_transaction).
+struct transaction_options {
+  /// Attempts in all while WATCHed keys keep changing; then WatchError.
+  int max_tries = 10;
+  /// Pause between attempts.
+  std::chrono::milliseconds retry_delay{0};
 };
 
 struct pipeline_options {

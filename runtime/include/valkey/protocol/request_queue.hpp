@@ -54,9 +54,10 @@ class queued_request {
   /// One node of the reply, in pre-order; true once the value is complete. Sets `ec`
   /// when the reply does not fit (the rest of the message is then skipped).
   virtual bool on_node(const resp::node& n, std::error_code& ec) = 0;
-  /// For a request of several replies (a pipeline, a transaction): the end of each reply
-  /// message, with how it decoded. Such a request ends with an empty status once its
-  /// last reply is read; a request of one reply gets that reply's status instead.
+  /// For a request whose replies are counted by set_replies() (a pipeline, a
+  /// transaction): the end of each reply message, with how it decoded. Such a request
+  /// ends with an empty status once its last reply is read; any other request gets its
+  /// one reply's status instead.
   virtual void on_reply_end(resp::reply_status&& /*status*/) {}
 
   /// Reply messages the request produces (1 unless set_replies() said otherwise).
@@ -74,9 +75,13 @@ class queued_request {
   /// Times the request was written (a retry after a lost connection writes it again).
   int writes() const noexcept { return writes_; }
 
-  /// Sets how many reply messages the request produces (at least 1), before it is queued.
-  /// A request of several replies is never written twice: a lost connection fails it.
-  void set_replies(std::uint32_t n) noexcept { replies_ = n < 1 ? 1 : n; }
+  /// Sets how many reply messages the request produces (at least 1), before it is
+  /// queued; each then goes through on_reply_end(). Such a request is never written
+  /// twice: a lost connection fails it (some of its replies may have been delivered).
+  void set_replies(std::uint32_t n) noexcept {
+    replies_ = n < 1 ? 1 : n;
+    counted_replies_ = true;
+  }
 
   /// Ends a request that no queue holds (state idle -> done) with `why`: for requests
   /// refused before they are queued.
@@ -100,6 +105,7 @@ class queued_request {
   std::uint64_t slot_ = 0;  // position in the queued or written FIFO (see request_queue)
   std::uint32_t replies_ = 1;
   std::uint32_t replies_left_ = 0;  // while written: reply messages still to come
+  bool counted_replies_ = false;    // set_replies() was called
   state state_ = state::idle;
   bool was_written_ = false;
   int writes_ = 0;
