@@ -65,9 +65,8 @@ Monitor::~Monitor() = default;
 Monitor::Monitor(Monitor&&) noexcept = default;
 Monitor& Monitor::operator=(Monitor&&) noexcept = default;
 
-std::optional<monitor_record> Monitor::next(std::chrono::milliseconds timeout) {
-  std::optional<pubsub_message> line =
-      impl_->engine().wait_message(std::chrono::steady_clock::now() + timeout);
+std::optional<monitor_record> Monitor::next(std::chrono::milliseconds wait_at_most) {
+  std::optional<pubsub_message> line = impl_->engine().wait_message(wait_at_most);
   if (!line) return std::nullopt;
   return parse_monitor_line(line->payload);  // the engine delivers only lines that parse
 }

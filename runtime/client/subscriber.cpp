@@ -62,16 +62,15 @@ void Subscriber::ping() {
     throw_error(ec, "PING", impl_->engine().last_error());
 }
 
-std::optional<pubsub_message> Subscriber::get_message(std::chrono::milliseconds timeout) {
-  return impl_->engine().wait_message(std::chrono::steady_clock::now() + timeout);
+std::optional<pubsub_message> Subscriber::get_message(std::chrono::milliseconds wait_at_most) {
+  return impl_->engine().wait_message(wait_at_most);
 }
 
 void Subscriber::listen(const std::function<bool(const pubsub_message&)>& fn) {
   using namespace std::chrono_literals;
   while (!impl_->engine().closed()) {
-    std::optional<pubsub_message> m =
-        impl_->engine().wait_message(std::chrono::steady_clock::now() + 1s);
-    if (m && !fn(*m)) return;
+    std::optional<pubsub_message> next = impl_->engine().wait_message(1s);
+    if (next && !fn(*next)) return;
   }
 }
 

@@ -131,24 +131,26 @@ void subscriber_engine::ping(subscriber_waiter* waiter) {
 }
 
 void subscriber_engine::receive(subscriber_waiter* waiter) {
-  completions done;
-  bool made_room = false;
-  {
-    const std::lock_guard lock(mutex_);
-    if (!inbox_.empty()) {
-      made_room = inbox_.size() >= sub_options_.max_queued;
-      done.messages.emplace_back(waiter, std::move(inbox_.front()));
-      inbox_.pop_front();
-    } else if (phase_ == phase::closed) {
-      done.acks.emplace_back(waiter, errc::client_closed);
-    } else {
-      receivers_.push_back(waiter);
-    }
+  std::unique_lock lock(mutex_);
+  if (!inbox_.empty()) {
+    pubsub_message m = take_queued_locked();
+    lock.unlock();
+    waiter->complete({}, std::move(m));
+  } else if (phase_ == phase::closed) {
+    lock.unlock();
+    waiter->complete(errc::client_closed, {});
+  } else {
+    receivers_.push_back(waiter);
   }
-  if (made_room) {
+}
+
+pubsub_message subscriber_engine::take_queued_locked() {
+  if (inbox_.size() >= sub_options_.max_queued) {  // the reader waits for room: wake it
     asio::post(strand_.executor(), [self = shared_from_this()] { self->space_.cancel(); });
   }
-  done.run();
+  pubsub_message m = std::move(inbox_.front());
+  inbox_.pop_front();
+  return m;
 }
 
 void subscriber_engine::cancel(subscriber_waiter* waiter) noexcept {
@@ -208,18 +210,16 @@ void subscriber_engine::close() noexcept {
   done.run();
 }
 
-std::optional<pubsub_message> subscriber_engine::wait_message(time_point deadline) {
+std::optional<pubsub_message> subscriber_engine::wait_message(clock::duration wait_at_most) {
   std::unique_lock lock(mutex_);
-  queued_.wait_until(lock, deadline, [&] { return !inbox_.empty() || phase_ == phase::closed; });
-  if (inbox_.empty()) return std::nullopt;
-  const bool made_room = inbox_.size() >= sub_options_.max_queued;
-  pubsub_message m = std::move(inbox_.front());
-  inbox_.pop_front();
-  lock.unlock();
-  if (made_room) {
-    asio::post(strand_.executor(), [self = shared_from_this()] { self->space_.cancel(); });
+  if (inbox_.empty()) {  // only then is the clock worth reading
+    ++sync_waiters_;
+    queued_.wait_for(lock, wait_at_most,
+                     [&] { return !inbox_.empty() || phase_ == phase::closed; });
+    --sync_waiters_;
+    if (inbox_.empty()) return std::nullopt;
   }
-  return m;
+  return take_queued_locked();
 }
 
 subscriber_stats subscriber_engine::stats() const {
@@ -338,9 +338,11 @@ asio::awaitable<std::error_code> subscriber_engine::read_frames(std::string& mes
     buffer_.commit(n);
     last_read_ = clock::now();
 
-    completions done;
-    std::vector<std::pair<std::shared_ptr<const pubsub_handler>, pubsub_message>> calls;
+    // Kept from read to read (the strand's own), so that a steady flow allocates nothing.
+    completions& done = read_completions_;
+    handler_calls& calls = read_calls_;
     bool failed = false;
+    bool wake_waiters = false;
     {
       const std::lock_guard lock(mutex_);
       std::string_view input = buffer_.unread();
@@ -357,9 +359,14 @@ asio::awaitable<std::error_code> subscriber_engine::read_frames(std::string& mes
         frame_status_ = {};
       }
       buffer_.consume(available - input.size());
+      wake_waiters = sync_waiters_ > 0 && !inbox_.empty();
     }
+    if (wake_waiters) queued_.notify_all();  // once per read, not per message
     done.run();
+    done.acks.clear();
+    done.messages.clear();
     for (auto& [handler, m] : calls) (*handler)(m);
+    calls.clear();
     if (failed) {
       message = "invalid frame from " + stream->peer() + ": " + frame_status_.error.message();
       co_return frame_status_.error;
@@ -448,7 +455,6 @@ void subscriber_engine::deliver(pubsub_message&& m, completions& done, handler_c
     return;
   }
   inbox_.push_back(std::move(m));
-  queued_.notify_one();
 }
 
 // ---- writing ----------------------------------------------------------------------

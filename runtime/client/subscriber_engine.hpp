@@ -74,9 +74,9 @@ class subscriber_engine : public std::enable_shared_from_this<subscriber_engine>
   void set_handler(subscription_family family, std::string name, pubsub_handler handler);
   void close() noexcept;
 
-  /// For the sync Subscriber: the next queued message, waiting until `deadline`;
-  /// nullopt on timeout or once closed.
-  std::optional<pubsub_message> wait_message(time_point deadline);
+  /// For the sync Subscriber: the next queued message, waiting up to `wait_at_most`; nullopt
+  /// on timeout or once closed.
+  std::optional<pubsub_message> wait_message(clock::duration wait_at_most);
 
   subscriber_stats stats() const;
   std::string last_error() const;
@@ -119,6 +119,7 @@ class subscriber_engine : public std::enable_shared_from_this<subscriber_engine>
   void acknowledge(std::string_view token, completions& done);
   void deliver(pubsub_message&& message, completions& done, handler_calls& calls);
   void on_tick(time_point now);
+  pubsub_message take_queued_locked();
   std::string next_token(std::string_view kind);
   void append_ping(std::string_view token);
   void schedule_flush_locked();
@@ -133,6 +134,7 @@ class subscriber_engine : public std::enable_shared_from_this<subscriber_engine>
   // Guarded by mutex_.
   mutable std::mutex mutex_;
   std::condition_variable queued_;  // wait_message()
+  int sync_waiters_ = 0;            // threads in wait_message()
   phase phase_ = phase::connecting;
   protocol::subscription_set subscriptions_;
   std::deque<pending_ack> acks_;
@@ -158,6 +160,8 @@ class subscriber_engine : public std::enable_shared_from_this<subscriber_engine>
   protocol::pubsub_frame_reader reader_;
   resp::reply_status frame_status_{};
   time_point last_read_{};
+  completions read_completions_;
+  handler_calls read_calls_;
   std::string break_message_;
   asio::steady_timer wait_;     // backoff, handshake deadline
   asio::steady_timer tick_;     // deadlines, health checks

@@ -35,9 +35,9 @@ class Monitor {
   Monitor(Monitor&&) noexcept;
   Monitor& operator=(Monitor&&) noexcept;
 
-  /// The next command the server ran, waiting up to `timeout`; nullopt when none came
+  /// The next command the server ran, waiting up to `wait_at_most`; nullopt when none came
   /// (or once stopped).
-  std::optional<monitor_record> next(std::chrono::milliseconds timeout);
+  std::optional<monitor_record> next(std::chrono::milliseconds wait_at_most);
   /// Calls fn with each record until it returns false or stop() is called.
   void listen(const std::function<bool(const monitor_record&)>& fn);
   /// Closes the connection and ends the thread. Idempotent.

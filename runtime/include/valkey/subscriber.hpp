@@ -55,9 +55,9 @@ class Subscriber {
   /// PING on the subscriber's connection: returns once answered.
   void ping();
 
-  /// The next message no handler took, waiting up to `timeout`; nullopt when none came
+  /// The next message no handler took, waiting up to `wait_at_most`; nullopt when none came
   /// (or once stopped). Confirmations too, with subscriber_options::confirmations.
-  std::optional<pubsub_message> get_message(std::chrono::milliseconds timeout);
+  std::optional<pubsub_message> get_message(std::chrono::milliseconds wait_at_most);
   /// Calls fn with each message until it returns false or stop() is called.
   void listen(const std::function<bool(const pubsub_message&)>& fn);
 
