@@ -41,13 +41,13 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using get_handle = valkey::pipeline_handle<std::optional<std::string>>;
 
-// `depth` distinct keys, each holding `value_size` bytes. Keys are 16 bytes long, as
-// valkey-benchmark's "key:__rand_int__".
-std::vector<std::string> make_keys(std::size_t value_size, std::size_t depth) {
+// `depth` distinct keys, named as valkey-benchmark -r <depth> names its random keys
+// ("key:" and 12 digits), so that the server does the same work for both.
+std::vector<std::string> make_keys(std::size_t depth) {
   std::vector<std::string> keys;
   for (std::size_t i = 0; i < depth; ++i) {
     char key[32];
-    std::snprintf(key, sizeof key, "pipe:%04zu:%06zu", value_size, i);
+    std::snprintf(key, sizeof key, "key:%012zu", i);
     keys.emplace_back(key);
   }
   return keys;
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     valkey::Client client(opts);
     hiredis_connection hiredis(host, port);
 
-    const std::vector<std::string> keys = make_keys(value_size, depth);
+    const std::vector<std::string> keys = make_keys(depth);
     {
       const std::string value(value_size, 'v');
       valkey::Pipeline set_up;

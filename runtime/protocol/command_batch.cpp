@@ -202,7 +202,7 @@ void command_batch::throw_not_executed() const {
 
 void command_batch::throw_bad_handle() {
   throw Error(errc::invalid_config,
-              "a handle that is not from this batch (or from before clear())");
+              "a handle that is not this batch's (another batch's, or from before clear())");
 }
 
 void command_batch::throw_command_failure(std::size_t index) const {

@@ -119,6 +119,18 @@ TEST_P(PipelineTest, ClearedAndRefilledWithOtherTypes) {
   EXPECT_EQ(p[missing], std::nullopt);
 }
 
+TEST_P(PipelineTest, AHandleOfAnotherBatchIsAnErrorNotAWrongValue) {
+  Client c = client();
+  Pipeline numbers;
+  auto n = numbers.incr(key("n"));
+  Pipeline texts;
+  texts.get(key("n"));  // a string where `n` expects an integer
+  c.execute(texts);
+  EXPECT_THROW((void)texts[n], Error);
+  Pipeline short_one;
+  EXPECT_THROW((void)short_one[n], Error);  // no command at that position
+}
+
 TEST_P(PipelineTest, ResultsBeforeItRanAreAnError) {
   Pipeline p;
   auto h = p.ping();

@@ -141,6 +141,7 @@ class command_batch {
   template <class R, class A>
   R& operator[](pipeline_handle<R, A> h) {
     reply_slot& s = slot(h.index);
+    if (s.kind() != &typed_slot<R, A>::tag) throw_bad_handle();  // another batch's handle
     if (!executed_) throw_not_executed();
     if (s.error) throw_command_failure(h.index);
     return static_cast<typed_slot<R, A>&>(s).value;
