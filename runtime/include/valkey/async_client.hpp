@@ -50,7 +50,6 @@
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
-#include <asio/associated_allocator.hpp>
 #include <asio/associated_cancellation_slot.hpp>
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
@@ -60,12 +59,12 @@
 #include <asio/dispatch.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/post.hpp>
-#include <asio/recycling_allocator.hpp>
 
 #include "valkey/async_scan.hpp"
 #include "valkey/command.hpp"
 #include "valkey/commands.hpp"
 #include "valkey/detail/command_methods.hpp"
+#include "valkey/detail/op_allocator.hpp"
 #include "valkey/error.hpp"
 #include "valkey/options.hpp"
 #include "valkey/pipeline.hpp"
@@ -108,18 +107,6 @@ std::chrono::steady_clock::time_point engine_deadline(const async_engine& engine
                                                       std::string_view wire);
 std::chrono::steady_clock::time_point engine_batch_deadline(const async_engine& engine,
                                                             const command_batch& batch);
-
-// The memory of an operation: the handler's allocator, else Asio's recycling one (which
-// reuses a thread's recently freed blocks).
-template <class Handler>
-auto op_allocator(const Handler& handler) {
-  using associated = asio::associated_allocator_t<Handler>;
-  if constexpr (std::is_same_v<associated, std::allocator<void>>) {
-    return asio::recycling_allocator<void>();
-  } else {
-    return asio::get_associated_allocator(handler);
-  }
-}
 
 // What an operation runs and delivers: one command and its typed reply.
 template <class R, class A, bool WithValue>
@@ -206,7 +193,7 @@ class request_op final : private body_storage<Body>, public async_op {
   static void start(Body&& request, time_point deadline, Handler&& handler,
                     const asio::any_io_executor& fallback, std::shared_ptr<async_engine> engine,
                     submit_fn submit = &engine_submit) {
-    auto alloc = rebound(op_allocator(handler));
+    auto alloc = op_allocator_for<request_op>(handler);
     request_op* op = std::allocator_traits<decltype(alloc)>::allocate(alloc, 1);
     async_engine& target = *engine;
     ::new (static_cast<void*>(op))
@@ -237,17 +224,12 @@ class request_op final : private body_storage<Body>, public async_op {
     void operator()(asio::cancellation_type type) const { engine_cancel(*engine, op, type); }
   };
 
-  template <class Alloc>
-  static auto rebound(const Alloc& a) {
-    return typename std::allocator_traits<Alloc>::template rebind_alloc<request_op>(a);
-  }
-
   void finish() {
     asio::get_associated_cancellation_slot(handler_).clear();
     Handler handler(std::move(handler_));
     auto outcome = this->body.take_outcome(status());
     asio::executor_work_guard<handler_executor> work(std::move(work_));
-    auto alloc = rebound(op_allocator(handler));
+    auto alloc = op_allocator_for<request_op>(handler);
     this->~request_op();
     std::allocator_traits<decltype(alloc)>::deallocate(alloc, this, 1);
     std::apply(std::move(handler), std::move(outcome));

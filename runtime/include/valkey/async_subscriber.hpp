@@ -40,6 +40,7 @@
 #include <asio/executor_work_guard.hpp>
 
 #include "valkey/command.hpp"
+#include "valkey/detail/op_allocator.hpp"
 #include "valkey/options.hpp"
 #include "valkey/protocol/pubsub.hpp"
 #include "valkey/subscriber_options.hpp"
@@ -82,7 +83,9 @@ class subscriber_op final : public subscriber_waiter {
 
   static subscriber_op* create(Handler&& handler, const asio::any_io_executor& fallback,
                                const std::shared_ptr<subscriber_engine>& engine) {
-    auto* op = new subscriber_op(std::move(handler), fallback, engine);
+    auto alloc = op_allocator_for<subscriber_op>(handler);
+    subscriber_op* op = std::allocator_traits<decltype(alloc)>::allocate(alloc, 1);
+    ::new (static_cast<void*>(op)) subscriber_op(std::move(handler), fallback, engine);
     auto slot = asio::get_associated_cancellation_slot(op->handler_);
     if (slot.is_connected()) {
       slot.template emplace<canceller>(canceller{engine.get(), op});
@@ -112,7 +115,9 @@ class subscriber_op final : public subscriber_waiter {
     asio::get_associated_cancellation_slot(handler_).clear();
     Handler handler(std::move(handler_));
     asio::executor_work_guard<handler_executor> work(std::move(work_));
-    delete this;
+    auto alloc = op_allocator_for<subscriber_op>(handler);
+    this->~subscriber_op();
+    std::allocator_traits<decltype(alloc)>::deallocate(alloc, this, 1);
     if constexpr (Outcome == subscriber_outcome::ack) {
       std::move(handler)(ec);
     } else if constexpr (Outcome == subscriber_outcome::message) {
