@@ -2,8 +2,8 @@
 // token.
 //
 //   valkey::AsyncSubscriber sub{io.get_executor(), "valkey://localhost:6379"};
-//   co_await sub.subscribe({"news"}, asio::use_awaitable);     // confirmed by the server
-//   co_await sub.psubscribe({"sport.*"}, asio::use_awaitable);
+//   const std::vector<std::string> channels{"news"};  // GCC 12: no braced list in co_await
+//   co_await sub.subscribe(channels, asio::use_awaitable);     // confirmed by the server
 //   valkey::pubsub_message m = co_await sub.receive(asio::use_awaitable);
 //   sub.on_message("alerts", [](const valkey::pubsub_message& m) { ... });  // or a handler
 //
