@@ -1,5 +1,6 @@
 #include "client/async_connect.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <span>
 #include <string_view>
@@ -46,6 +47,16 @@ asio::awaitable<std::error_code> run_handshake(net::async_stream& stream, read_b
   }
   message = "handshake with " + stream.peer() + ": " + ec.message();
   co_return ec;
+}
+
+std::chrono::milliseconds tick_interval(const options& opts) {
+  using std::chrono::milliseconds;
+  milliseconds shortest = milliseconds::max();
+  for (const milliseconds t : {opts.command_timeout, opts.pool.health_check_interval}) {
+    if (t.count() > 0) shortest = std::min(shortest, t);
+  }
+  if (shortest == milliseconds::max()) return milliseconds(250);
+  return std::clamp(shortest / 8, milliseconds(5), milliseconds(250));
 }
 
 asio::awaitable<std::error_code> open_connection(

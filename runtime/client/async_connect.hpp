@@ -7,6 +7,7 @@
 #include "valkey/detail/asio_config.hpp"  // first: it configures Asio
 // clang-format on
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,6 +28,10 @@ namespace valkey::detail {
 // error and a message for logs ("handshake with 127.0.0.1:6379: ...").
 asio::awaitable<std::error_code> run_handshake(net::async_stream& stream, read_buffer& buffer,
                                                const options& opts, std::string& message);
+
+// How often an engine looks at its deadlines, stalls and idleness: often enough to keep
+// the shortest of command_timeout and health_check_interval to within an eighth of it.
+std::chrono::milliseconds tick_interval(const options& opts);
 
 // Opens a connection to `opts`' server and runs the handshake, all within
 // connect_timeout (`deadline_timer`, the owner's, bounds the handshake). The stream is

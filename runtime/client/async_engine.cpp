@@ -64,17 +64,6 @@ bool may_block(const async_op& op) noexcept {
   return false;
 }
 
-// How often deadlines, stalls and idleness are looked at: often enough for the shortest
-// of the timeouts involved to be kept to within an eighth of it.
-milliseconds tick_interval(const options& o) {
-  milliseconds shortest = milliseconds::max();
-  for (const milliseconds t : {o.command_timeout, o.pool.health_check_interval}) {
-    if (t.count() > 0) shortest = std::min(shortest, t);
-  }
-  if (shortest == milliseconds::max()) return milliseconds(250);
-  return std::clamp(shortest / 8, milliseconds(5), milliseconds(250));
-}
-
 const std::error_code aborted = asio::error::operation_aborted;
 
 }  // namespace

@@ -24,17 +24,6 @@ using std::chrono::milliseconds;
 
 constexpr std::string_view token_prefix = "valkey-cpp:";
 
-// Deadlines and health checks are looked at often enough to keep them to within an
-// eighth of the shortest of the timeouts.
-milliseconds tick_interval(const options& o) {
-  milliseconds shortest = milliseconds::max();
-  for (const milliseconds t : {o.command_timeout, o.pool.health_check_interval}) {
-    if (t.count() > 0) shortest = std::min(shortest, t);
-  }
-  if (shortest == milliseconds::max()) return milliseconds(250);
-  return std::clamp(shortest / 8, milliseconds(5), milliseconds(250));
-}
-
 std::size_t family_index(subscription_family family) { return static_cast<std::size_t>(family); }
 
 // A MONITOR line ("1339518083.107412 [0 ...] ..."), not MONITOR's +OK, and not one of the
@@ -191,7 +180,6 @@ void subscriber_engine::close() noexcept {
     const std::lock_guard lock(mutex_);
     if (phase_ == phase::closed) return;
     phase_ = phase::closed;
-    stats_.connected = false;
     for (pending_ack& ack : acks_) {
       if (ack.waiter != nullptr) done.acks.emplace_back(ack.waiter, errc::client_closed);
     }
@@ -225,6 +213,7 @@ std::optional<pubsub_message> subscriber_engine::wait_message(clock::duration wa
 subscriber_stats subscriber_engine::stats() const {
   const std::lock_guard lock(mutex_);
   subscriber_stats s = stats_;
+  s.connected = phase_ == phase::connected;
   s.queued = inbox_.size();
   return s;
 }
@@ -262,7 +251,6 @@ asio::awaitable<void> subscriber_engine::connection_loop() {
         phase_ = phase::connected;
         ++generation_;
         ++stats_.connects;
-        stats_.connected = true;
         last_error_ = {};
         writing_ = false;
         out_ = monitor_ ? std::string("*1\r\n$7\r\nMONITOR\r\n") : subscriptions_.restore_request();
@@ -288,7 +276,6 @@ asio::awaitable<void> subscriber_engine::connection_loop() {
     const std::lock_guard lock(mutex_);
     if (phase_ == phase::closed) break;
     phase_ = phase::connecting;
-    stats_.connected = false;
     last_error_ = lost;
     last_message_ = std::move(why);
   }
